@@ -1,0 +1,130 @@
+"""Otklik: the Litestar application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+from redis.asyncio import Redis
+
+import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
+from app.config import PROJECT_ROOT, Settings, get_settings
+from app.redis import redis_from_settings
+from app.web.controllers.auth import AuthController
+from app.web.controllers.health import healthz
+from app.web.controllers.roles import RolePagesController
+from app.web.guards import PUBLIC, access_guard
+from app.web.sessions import RotatingSessionConfig
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+SESSION_MAX_AGE_SECONDS = 12 * 3600
+MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024
+
+
+def _error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, NotAuthorizedException):
+        target = "/login"
+        if request.method == "GET" and request.url.path not in ("/", "/login"):
+            target = f"/login?next={request.url.path}"
+        if request.headers.get("hx-request"):
+            return Response(None, status_code=200, headers={"HX-Redirect": target})
+        return Redirect(target)
+    titles = {403: "Доступ запрещён", 404: "Страница не найдена"}
+    status = exc.status_code
+    message = exc.detail if status in (403,) else "Такой страницы нет."
+    if status not in titles:
+        message = "Запрос не может быть выполнен."
+    if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+        return Response({"status_code": status, "detail": message}, status_code=status)
+    return Template(
+        "error.html",
+        context={
+            "title": titles.get(status, "Ошибка"),
+            "message": message,
+            "current_user": request.state.get("current_user"),
+            "active_membership": None,
+        },
+        status_code=status,
+    )
+
+
+def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) -> Litestar:
+    """Build the web application (tests pass use_db_pool=False: see tests/conftest.py)."""
+    settings = settings or get_settings()
+    redis = redis_from_settings()
+
+    async def start_pool() -> None:
+        if use_db_pool:
+            from app.db.piccolo_conf import DB
+
+            await DB.start_connection_pool(min_size=1, max_size=10)
+
+    async def close_pool() -> None:
+        if use_db_pool:
+            from app.db.piccolo_conf import DB
+
+            await DB.close_connection_pool()
+        await redis.aclose()
+
+    async def provide_redis() -> Redis:
+        return redis
+
+    return Litestar(
+        route_handlers=[
+            AuthController,
+            RolePagesController,
+            healthz,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
+        ],
+        guards=[access_guard],
+        dependencies={"redis": Provide(provide_redis)},
+        plugins=[HTMXPlugin()],
+        template_config=TemplateConfig(directory=Path(TEMPLATES_DIR), engine=JinjaTemplateEngine),
+        middleware=[
+            RotatingSessionConfig(
+                store="sessions",
+                key="otklik_session",
+                max_age=SESSION_MAX_AGE_SECONDS,
+                secure=settings.is_prod,
+                httponly=True,
+                samesite="lax",
+            ).middleware
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="otklik_csrf",
+            cookie_secure=settings.is_prod,
+            cookie_samesite="strict",
+            header_name="x-csrftoken",
+            exclude=["/api/"],
+        ),
+        stores={"sessions": RedisStore(redis, namespace="otklik-sessions")},
+        exception_handlers={
+            NotAuthorizedException: _error_page,
+            PermissionDeniedException: _error_page,
+            NotFoundException: _error_page,
+        },
+        on_startup=[start_pool],
+        on_shutdown=[close_pool],
+        request_max_body_size=MAX_REQUEST_BODY_BYTES,
+        openapi_config=None,
+        state=State({"settings": settings}),
+        debug=False,
+    )

@@ -1,0 +1,284 @@
+"""The `otklik` console command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from app.config import ConfigError, get_settings
+
+
+def _exit_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit, so cleanup (embedded servers) runs."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+
+@contextlib.contextmanager
+def servers() -> Iterator[None]:
+    """Make DATABASE_URL and REDIS_URL usable: start embedded servers for the unset ones."""
+    settings = get_settings()
+    if settings.database_url and settings.redis_url:
+        yield
+        return
+    from app.embedded import EmbeddedPostgres, EmbeddedRedis
+
+    started: list[Any] = []
+    try:
+        if not settings.database_url:
+            postgres = EmbeddedPostgres(settings.var_dir / "pgdata")
+            postgres.start()
+            started.append(postgres)
+            os.environ["DATABASE_URL"] = postgres.url
+        if not settings.redis_url:
+            redis = EmbeddedRedis(settings.var_dir / "redis")
+            redis.start()
+            started.append(redis)
+            os.environ["REDIS_URL"] = redis.url
+        get_settings.cache_clear()
+        yield
+    finally:
+        for server in reversed(started):
+            server.stop()
+
+
+async def _migrate() -> None:
+    import app.db  # noqa: F401
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards(app_name="otklik")
+    if not result.success:
+        raise SystemExit(f"Миграции не применены: {result.message}")
+
+
+async def _demo() -> None:
+    import app.db  # noqa: F401
+    from app.services.demo import load_demo
+
+    await load_demo()
+
+
+def _refuse_demo_in_prod() -> None:
+    if get_settings().is_prod:
+        raise SystemExit("Демонстрационные данные нельзя загружать при OTKLIK_ENV=prod.")
+
+
+def cmd_migrate(_: argparse.Namespace) -> None:
+    """Apply pending migrations."""
+    with servers():
+        asyncio.run(_migrate())
+        print("Миграции применены.")
+
+
+def cmd_demo(_: argparse.Namespace) -> None:
+    """Load the demo organisations and users (idempotent)."""
+    _refuse_demo_in_prod()
+    with servers():
+        asyncio.run(_migrate())
+        asyncio.run(_demo())
+        _print_demo_logins()
+
+
+def _print_demo_logins() -> None:
+    from app.services.demo import DEMO_PASSWORD, demo_logins
+
+    print(f"Демо-пользователи (пароль {DEMO_PASSWORD}): " + ", ".join(demo_logins()))
+
+
+def _uvicorn(settings: Any) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=int(os.environ.get("WEB_CONCURRENCY", "1")),
+        timeout_graceful_shutdown=2,
+        proxy_headers=settings.is_prod,
+        log_level=os.environ.get("LOG_LEVEL", "info"),
+    )
+
+
+def cmd_serve(_: argparse.Namespace) -> None:
+    """Serve the web portal."""
+    _exit_on_sigterm()
+    with servers():
+        _uvicorn(get_settings())
+
+
+def cmd_worker(_: argparse.Namespace) -> None:
+    """Run the arq worker (timers, notifications, reports)."""
+    _exit_on_sigterm()
+    with servers():
+        from arq.worker import run_worker
+
+        from tasks.worker import WorkerSettings
+
+        run_worker(WorkerSettings)  # type: ignore[arg-type]
+
+
+def cmd_run(_: argparse.Namespace) -> None:
+    """Development: embedded servers, migrations, demo data, web and worker; Ctrl-C stops all."""
+    _refuse_demo_in_prod()
+    _exit_on_sigterm()
+    children: list[subprocess.Popen[bytes]] = []
+    with servers():
+        try:
+            asyncio.run(_migrate())
+            asyncio.run(_demo())
+            settings = get_settings()
+            exe = [sys.executable, "-m", "app.cli"]
+            # Children get the URLs in their environment, so they join our servers.
+            children.append(subprocess.Popen([*exe, "worker"]))  # noqa: S603
+            children.append(subprocess.Popen([*exe, "serve"]))  # noqa: S603
+            print(f"\nОтклик: http://{settings.host}:{settings.port}/", flush=True)
+            _print_demo_logins()
+            print("Остановить: Ctrl-C\n", flush=True)
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            _stop_children(children)
+
+
+def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(5)
+
+
+def cmd_createuser(args: argparse.Namespace) -> None:
+    """Create a user, optionally with a role in an organisation."""
+    if args.password_file:
+        password = Path(args.password_file).read_text().rstrip("\n")
+    else:
+        password = getpass.getpass("Пароль: ")
+        if getpass.getpass("Пароль ещё раз: ") != password:
+            raise SystemExit("Пароли не совпадают.")
+
+    async def create() -> None:
+        import app.db  # noqa: F401
+        from app.db.tables import Department, Organisation
+        from app.domain.roles import Role
+        from app.services.accounts import AccountError, create_user, grant_role
+
+        try:
+            organisation = None
+            if args.org:
+                organisation = await Organisation.objects().where(
+                    Organisation.slug == args.org
+                ).first()
+                if organisation is None:
+                    raise AccountError(f"Организация «{args.org}» не найдена.")
+            user = await create_user(args.login, args.name or args.login, password, args.email)
+            if organisation is not None and args.role:
+                department = None
+                if args.department:
+                    department = await Department.objects().where(
+                        (Department.organisation == organisation.id)
+                        & (Department.name == args.department)
+                    ).first()
+                await grant_role(user, organisation, Role(args.role), department)
+        except AccountError as error:
+            raise SystemExit(str(error)) from error
+        print(f"Пользователь «{args.login}» создан.")
+
+    with servers():
+        asyncio.run(_migrate())
+        asyncio.run(create())
+
+
+def cmd_check(_: argparse.Namespace) -> None:
+    """Print database, Redis and worker reachability; exit 1 if one is down."""
+
+    async def check() -> dict[str, Any]:
+        import app.db  # noqa: F401
+        from app.redis import redis_from_settings
+        from app.services.health import system_health
+
+        redis = redis_from_settings()
+        try:
+            return await system_health(redis)
+        finally:
+            await redis.aclose()
+
+    settings = get_settings()
+    if not settings.database_url or not settings.redis_url:
+        print("DATABASE_URL / REDIS_URL не заданы: проверяю встроенные серверы в var/.")
+    with servers():
+        report = asyncio.run(check())
+    age = report["worker"]["heartbeat_age_seconds"]
+    lines = [
+        ("База данных", report["database"]["ok"], ""),
+        ("Redis", report["redis"]["ok"], ""),
+        ("Обработчик задач", report["worker"]["ok"], "" if age is None else f" ({age} с назад)"),
+    ]
+    for name, ok, extra in lines:
+        print(f"{name:<18} {'доступен' if ok else 'НЕДОСТУПЕН'}{extra}")
+    if not all(ok for _, ok, _ in lines):
+        raise SystemExit(1)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="otklik", description="Отклик: управление системой")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="всё для разработки: серверы, миграции, демо, веб и обработчик")
+    sub.add_parser("serve", help="веб-портал")
+    sub.add_parser("worker", help="обработчик фоновых задач (arq)")
+    sub.add_parser("migrate", help="применить миграции")
+    sub.add_parser("demo", help="загрузить демонстрационные данные")
+    sub.add_parser("check", help="проверить базу данных, Redis и обработчик")
+    create = sub.add_parser("createuser", help="создать пользователя")
+    create.add_argument("login")
+    create.add_argument("--name", default="")
+    create.add_argument("--email", default="")
+    create.add_argument("--password-file")
+    create.add_argument("--org", help="slug организации")
+    create.add_argument(
+        "--role",
+        choices=["specialist", "coordinator", "executor", "official", "head", "admin"],
+    )
+    create.add_argument("--department", help="название подразделения (для исполнителя)")
+    return parser
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "migrate": cmd_migrate,
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "createuser": cmd_createuser,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `otklik` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except ConfigError as error:
+        raise SystemExit(f"Ошибка конфигурации: {error}") from error
+
+
+if __name__ == "__main__":
+    main()

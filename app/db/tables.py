@@ -1,0 +1,229 @@
+"""Piccolo tables: thin storage for the objects of SPEC §2. Rules live in app/domain."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from piccolo.columns import (
+    JSONB,
+    Array,
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Network(str, Enum):
+    """Networks of Penza p.4 / Parfino p.3, plus Telegram and manual entry."""
+
+    VK = "vk"
+    OK = "ok"
+    TELEGRAM = "telegram"
+    FACEBOOK = "facebook"
+    TWITTER = "twitter"
+    INSTAGRAM = "instagram"
+    OTHER = "other"
+
+
+class Organisation(Table):
+    """A local self-government body (орган местного самоуправления)."""
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=300)
+    slug = Varchar(length=60, unique=True, index=True)
+    timezone = Varchar(length=60, default="Europe/Moscow")
+    profile_code = Varchar(length=60, default="penza-2020")
+    # WeeklySchedule as data: {"mon": [["09:00", "13:00"], ...], ...}
+    schedule = JSONB(default={})
+    # Production calendar options: {"include_decree_days": false, "regions": []}
+    calendar_options = JSONB(default={})
+    api_token_hash = Varchar(length=200, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class User(Table, tablename="app_user"):
+    """A person who signs in; roles come from memberships."""
+
+    id = Serial(primary_key=True)
+    login = Varchar(length=80, unique=True, index=True)
+    full_name = Varchar(length=200)
+    email = Varchar(length=254, default="")
+    password_hash = Varchar(length=200)
+    is_active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Department(Table):
+    """A structural unit or another local body that answers messages."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False)
+    name = Varchar(length=300)
+    short_name = Varchar(length=120, default="")
+    # The deputy head curating this department (Penza p.19).
+    curator = ForeignKey(User, null=True, default=None)
+    topics = Array(Varchar(length=120), default=list)
+    is_active = Boolean(default=True)
+
+
+class Membership(Table):
+    """A user's role in an organisation (executor: in a department)."""
+
+    class RoleCode(str, Enum):
+        specialist = "specialist"
+        coordinator = "coordinator"
+        executor = "executor"
+        official = "official"
+        head = "head"
+        admin = "admin"
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, null=False, index=True)
+    organisation = ForeignKey(Organisation, null=False, index=True)
+    role = Varchar(length=20, choices=RoleCode)
+    department = ForeignKey(Department, null=True, default=None)
+    # Official: departments curated (empty = all).
+    curated_department_ids = Array(BigInt(), default=list)
+    position = Varchar(length=200, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Absence(Table):
+    """A dated absence with the substitute who carries the duties (Penza p.7, Parfino p.6)."""
+
+    class Reason(str, Enum):
+        illness = "illness"
+        vacation = "vacation"
+        business_trip = "business_trip"
+        study = "study"
+        other = "other"
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False)
+    user = ForeignKey(User, null=False, index=True)
+    starts_on = Date()
+    ends_on = Date()
+    reason = Varchar(length=20, choices=Reason)
+    substitute = ForeignKey(User, null=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class SocialAccount(Table):
+    """An organisation's official account in a network (Penza p.5, Parfino p.4)."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False)
+    network = Varchar(length=20, choices=Network)
+    name = Varchar(length=200)
+    url = Varchar(length=500, default="")
+    external_id = Varchar(length=200, default="")
+    is_active = Boolean(default=True)
+
+
+class Message(Table):
+    """A citizen's post or comment from an open source."""
+
+    class Importance(str, Enum):
+        normal = "normal"
+        high = "high"
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False, index=True)
+    network = Varchar(length=20, choices=Network)
+    external_id = Varchar(length=200, default="")
+    url = Varchar(length=1000, default="")
+    author_name = Varchar(length=300, default="")
+    author_url = Varchar(length=1000, default="")
+    author_external_id = Varchar(length=200, default="")
+    text = Text(default="")
+    attachments = JSONB(default=[])
+    posted_at = Timestamptz(null=True, default=None)
+    collected_at = Timestamptz(default=TimestamptzNow())
+    # The moment the specialist marks it as needing a reaction: every deadline counts from here.
+    detected_at = Timestamptz(null=True, default=None)
+    topics = Array(Varchar(length=120), default=list)
+    importance = Varchar(length=10, choices=Importance, default=Importance.normal)
+    state = Varchar(length=30, default="collected", index=True)
+    refusal_reason = Varchar(length=60, default="")
+    repeat_of = ForeignKey("self", null=True, default=None)
+    version = Integer(default=1)
+
+
+class Assignment(Table):
+    """One message sent to one department (поручение); a split message has several."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False, index=True)
+    message = ForeignKey(Message, null=False, index=True)
+    department = ForeignKey(Department, null=False)
+    executor = ForeignKey(User, null=True, default=None)
+    topic = Varchar(length=120, default="")
+    state = Varchar(length=30, default="assigned", index=True)
+    assigned_by = ForeignKey(User, null=True, default=None)
+    assigned_at = Timestamptz(default=TimestamptzNow())
+    returned_reason = Text(default="")
+    version = Integer(default=1)
+
+
+class Draft(Table):
+    """A version of an answer prepared by an executor."""
+
+    class Kind(str, Enum):
+        final = "final"
+        intermediate = "intermediate"
+        clarification = "clarification"
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False)
+    assignment = ForeignKey(Assignment, null=False, index=True)
+    kind = Varchar(length=20, choices=Kind, default=Kind.final)
+    number = Integer(default=1)
+    text = Text(default="")
+    attachments = JSONB(default=[])
+    state = Varchar(length=20, default="editing")
+    author = ForeignKey(User, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    submitted_at = Timestamptz(null=True, default=None)
+    reviewed_by = ForeignKey(User, null=True, default=None)
+    reviewed_at = Timestamptz(null=True, default=None)
+    review_comment = Text(default="")
+
+
+class Publication(Table):
+    """The approved answer as posted in the network, thread and account of the message."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False)
+    message = ForeignKey(Message, null=False, index=True)
+    assignment = ForeignKey(Assignment, null=True, default=None)
+    draft = ForeignKey(Draft, null=True, default=None)
+    account = ForeignKey(SocialAccount, null=True, default=None)
+    external_id = Varchar(length=200, default="")
+    url = Varchar(length=1000, default="")
+    published_by = ForeignKey(User, null=True, default=None)
+    published_at = Timestamptz(default=TimestamptzNow())
+
+
+class Event(Table):
+    """Append-only log of every transition (a trigger refuses UPDATE and DELETE)."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=True, default=None, index=True)
+    message = ForeignKey(Message, null=True, default=None, index=True)
+    assignment = ForeignKey(Assignment, null=True, default=None)
+    kind = Varchar(length=60)
+    actor = ForeignKey(User, null=True, default=None)
+    actor_role = Varchar(length=20, default="")
+    substitute_for = ForeignKey(User, null=True, default=None)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    before = JSONB(default={})
+    after = JSONB(default={})
+    comment = Text(default="")

@@ -1,0 +1,1 @@
+"""Use-cases: load → domain → save → log event → publish change."""

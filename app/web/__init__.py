@@ -1,0 +1,1 @@
+"""HTTP layer: controllers, guards, sessions, rendering."""

@@ -1,0 +1,49 @@
+"""Access control: every route declares who may use it; anything undeclared is denied."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from app.domain.roles import Role
+from app.services.accounts import CurrentUser, load_current_user
+
+PUBLIC: dict[str, Any] = {"access": "public"}
+SIGNED_IN: dict[str, Any] = {"access": "signed_in"}
+
+
+def roles(*allowed: Role) -> dict[str, Any]:
+    """Route option: these roles of the organisation in the path's {org_slug} may use it."""
+    return {"access": "roles", "roles": frozenset(allowed)}
+
+
+async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    """The signed-in user, loaded once per request and cached on its state."""
+    if "current_user" in connection.state:
+        cached: CurrentUser | None = connection.state["current_user"]
+        return cached
+    user_id = connection.session.get("user_id") if "session" in connection.scope else None
+    user = await load_current_user(int(user_id)) if isinstance(user_id, int) else None
+    connection.state["current_user"] = user
+    return user
+
+
+async def access_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Allow the request only when the handler's declared access admits this user."""
+    access = handler.opt.get("access")
+    if access == "public":
+        return
+    user = await current_user(connection)
+    if user is None:
+        raise NotAuthorizedException("Войдите в систему.")
+    if access == "signed_in":
+        return
+    allowed: frozenset[Role] = handler.opt.get("roles", frozenset())
+    slug = connection.path_params.get("org_slug")
+    if access != "roles" or not slug or not (user.roles_in(slug) & allowed):
+        raise PermissionDeniedException("Недостаточно прав для этого раздела.")

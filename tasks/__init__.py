@@ -1,0 +1,1 @@
+"""arq worker: timers and notifications. Jobs take ids and call services."""

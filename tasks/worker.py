@@ -1,0 +1,49 @@
+"""The one arq WorkerSettings: every job and cron is registered here."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from arq import cron
+from arq.connections import RedisSettings
+
+import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
+from app.config import get_settings
+from tasks.heartbeat import heartbeat
+
+
+def redis_settings() -> RedisSettings:
+    """arq's connection settings from REDIS_URL."""
+    url = get_settings().redis_url
+    if not url:
+        raise RuntimeError("REDIS_URL is not set: start the worker through `otklik worker`")
+    return RedisSettings.from_dsn(url)
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    """Open the database pool and beat once, so /healthz sees the worker at once."""
+    from app.db.piccolo_conf import DB
+
+    await DB.start_connection_pool(min_size=1, max_size=5)
+    await heartbeat(ctx)
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    """Close the database pool."""
+    from app.db.piccolo_conf import DB
+
+    await DB.close_connection_pool()
+
+
+class WorkerSettings:
+    """arq settings (arq reads them as class attributes)."""
+
+    functions: ClassVar[list[Any]] = [heartbeat]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True)
+    ]
+    on_startup = startup
+    on_shutdown = shutdown
+    # Resolved when the class is created, i.e. after the CLI has set REDIS_URL.
+    redis_settings = redis_settings()
+    health_check_interval = 30
