@@ -72,7 +72,9 @@ class ProductionCalendar:
     sources: Mapping[int, YearSource] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def russia(cls, include_decree_days: bool = False, region: str | None = None) -> ProductionCalendar:
+    def russia(
+        cls, include_decree_days: bool = False, region: str | None = None
+    ) -> ProductionCalendar:
         """The packaged Russian calendar, optionally with presidential days and a region."""
         calendar = _russia_base()
         if include_decree_days:
@@ -95,7 +97,9 @@ class ProductionCalendar:
         years = layer["years"]
         first, last = max(self.first_year, min(years)), min(self.last_year, max(years))
         if first > last:
-            raise CalendarDataError(f"region {code!r} covers none of {self.first_year}–{self.last_year}")
+            raise CalendarDataError(
+                f"region {code!r} covers none of {self.first_year}–{self.last_year}"
+            )
         return replace(
             self,
             first_year=first,
@@ -110,8 +114,7 @@ class ProductionCalendar:
         """Refuse a date outside the data's years."""
         if not self.first_year <= d.year <= self.last_year:
             raise OutOfCalendarError(
-                f"{d} is outside the production calendar data "
-                f"({self.first_year}–{self.last_year})",
+                f"{d} is outside the production calendar data ({self.first_year}–{self.last_year})",
                 f"Дата {d:%d.%m.%Y} вне периода производственного календаря "
                 f"({self.first_year}–{self.last_year} гг.).",
             )
@@ -168,38 +171,49 @@ def available_years() -> tuple[int, ...]:
     return tuple(sorted(int(m[1]) for n in names if (m := re.fullmatch(r"ru-(\d{4})\.toml", n))))
 
 
+@dataclass(frozen=True)
+class YearData:
+    """One year file, parsed and checked."""
+
+    holidays: frozenset[date]
+    shortened: frozenset[date]
+    transfers: tuple[tuple[date, date], ...]
+    decree_days: frozenset[date]
+    source: YearSource
+
+
 @cache
-def load_year(year: int) -> dict[str, Any]:
-    """One year's raw data, checked for shape and for dates inside the year."""
-    data = _read(f"ru-{year}.toml")
+def load_year(year: int) -> YearData:
+    """One year's data, checked for shape and for dates inside the year."""
     where = f"ru-{year}.toml"
+    data = _read(where)
     if data.get("year") != year:
         raise CalendarDataError(f"{where}: year field is {data.get('year')!r}")
-    parsed = {
-        "holidays": _dates(data["holidays"], f"{where} holidays"),
-        "shortened": _dates(data["shortened"], f"{where} shortened"),
-        "transfers": [(t["from"], t["to"]) for t in data["transfers"]],
-        "decree_days": frozenset(
+    source, official = data["source"], data["official"]
+    parsed = YearData(
+        holidays=_dates(data["holidays"], f"{where} holidays"),
+        shortened=_dates(data["shortened"], f"{where} shortened"),
+        transfers=tuple((t["from"], t["to"]) for t in data["transfers"]),
+        decree_days=frozenset(
             r["from"] + timedelta(days=i)
             for r in data.get("decree_days", [])
             for i in range((r["to"] - r["from"]).days + 1)
         ),
-    }
-    every = parsed["holidays"] | parsed["shortened"] | parsed["decree_days"]
-    every |= {d for pair in parsed["transfers"] for d in pair}
-    if any(d.year != year for d in every):
-        raise CalendarDataError(f"{where}: a date outside {year}")
-    source, official = data["source"], data["official"]
-    parsed["source"] = YearSource(
-        year=year,
-        status=data["status"],
-        title=source["title"],
-        number=source.get("number", ""),
-        url=source["url"],
-        official_days=tuple(official["working_days"]),
-        official_hours_40=tuple(official["hours_40"]),
-        official_source=official["source"],
+        source=YearSource(
+            year=year,
+            status=data["status"],
+            title=source["title"],
+            number=source.get("number", ""),
+            url=source["url"],
+            official_days=tuple(official["working_days"]),
+            official_hours_40=tuple(official["hours_40"]),
+            official_source=official["source"],
+        ),
     )
+    every = parsed.holidays | parsed.shortened | parsed.decree_days
+    every |= {d for pair in parsed.transfers for d in pair}
+    if any(type(d) is not date or d.year != year for d in every):
+        raise CalendarDataError(f"{where}: a value that is not a date in {year}")
     return parsed
 
 
@@ -216,13 +230,13 @@ def _russia_base() -> ProductionCalendar:
     sources: dict[int, YearSource] = {}
     for year in years:
         data = load_year(year)
-        holidays |= data["holidays"]
-        shortened |= data["shortened"]
-        decree |= data["decree_days"]
-        sources[year] = data["source"]
-        for source_day, target in data["transfers"]:
+        holidays |= data.holidays
+        shortened |= data.shortened
+        decree |= data.decree_days
+        sources[year] = data.source
+        for source_day, target in data.transfers:
             days_off.add(target)
-            if source_day not in data["holidays"]:
+            if source_day not in data.holidays:
                 working_weekends[source_day] = target
     return ProductionCalendar(
         first_year=years[0],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from itertools import pairwise
 
 from app.domain.worktime_errors import ScheduleError
 
@@ -66,7 +67,7 @@ IntervalLike = Interval | tuple[time | str, time | str]
 
 def _intervals(raw: Iterable[IntervalLike], where: str, where_ru: str) -> tuple[Interval, ...]:
     items = sorted(x if isinstance(x, Interval) else Interval.of(*x) for x in raw)
-    for left, right in zip(items, items[1:], strict=False):
+    for left, right in pairwise(items):
         if right.start < left.end:
             raise ScheduleError(
                 f"intervals {left} and {right} overlap on {where}",
@@ -96,9 +97,7 @@ class WeeklySchedule:
         if bad := [k for k in week if k not in range(7)]:
             raise ScheduleError(f"weekday must be 0..6 (Monday..Sunday), got {bad}")
         return cls(
-            tuple(
-                _intervals(week.get(wd, ()), f"weekday {wd}", WEEKDAYS_RU[wd]) for wd in range(7)
-            )
+            tuple(_intervals(week.get(wd, ()), f"weekday {wd}", WEEKDAYS_RU[wd]) for wd in range(7))
         )
 
     @classmethod
