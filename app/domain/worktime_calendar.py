@@ -178,6 +178,7 @@ class YearData:
     holidays: frozenset[date]
     shortened: frozenset[date]
     transfers: tuple[tuple[date, date], ...]
+    by_decree: frozenset[tuple[date, date]]  # the transfers made by the Government decree
     decree_days: frozenset[date]
     source: YearSource
 
@@ -194,6 +195,9 @@ def load_year(year: int) -> YearData:
         holidays=_dates(data["holidays"], f"{where} holidays"),
         shortened=_dates(data["shortened"], f"{where} shortened"),
         transfers=tuple((t["from"], t["to"]) for t in data["transfers"]),
+        by_decree=frozenset(
+            (t["from"], t["to"]) for t in data["transfers"] if t["basis"] == "decree"
+        ),
         decree_days=frozenset(
             r["from"] + timedelta(days=i)
             for r in data.get("decree_days", [])

@@ -36,7 +36,9 @@ def short_friday() -> WorkCalendar:
     """SPEC §4 example: Mon–Thu 9:00–18:00, Fri 9:00–16:45, lunch 13:00–13:48."""
     long_day = [("09:00", "13:00"), ("13:48", "18:00")]
     friday = [("09:00", "13:00"), ("13:48", "16:45")]
-    week = WeeklySchedule.from_mapping({0: long_day, 1: long_day, 2: long_day, 3: long_day, 4: friday})
+    week = WeeklySchedule.from_mapping(
+        {0: long_day, 1: long_day, 2: long_day, 3: long_day, 4: friday}
+    )
     return WorkCalendar(week, ProductionCalendar.russia())
 
 
@@ -74,7 +76,9 @@ ADD_CASES = [
 
 
 @pytest.mark.parametrize(("start", "work", "expected"), ADD_CASES)
-def test_add_hard_cases(wc: WorkCalendar, start: datetime, work: timedelta, expected: datetime) -> None:
+def test_add_hard_cases(
+    wc: WorkCalendar, start: datetime, work: timedelta, expected: datetime
+) -> None:
     result = wc.add(start, work)
     assert result == expected
     assert result.tzinfo is MSK
@@ -195,7 +199,9 @@ def test_overrides() -> None:
         DayOverride.working(date(2025, 3, 16), [("10:00", "12:00")]),
         DayOverride.working(date(2025, 3, 13), [("09:00", "11:00"), ("12:00", "13:00")]),
     ]
-    wc = WorkCalendar(WeeklySchedule.five_day_40h(), ProductionCalendar.russia(), overrides=overrides)
+    wc = WorkCalendar(
+        WeeklySchedule.five_day_40h(), ProductionCalendar.russia(), overrides=overrides
+    )
     assert wc.working_time_on(date(2025, 3, 12)) == timedelta(0)
     assert wc.working_time_on(date(2025, 3, 16)) == 2 * H
     assert wc.add(msk(2025, 3, 11, 17), 2 * H) == msk(2025, 3, 13, 10)
@@ -203,7 +209,9 @@ def test_overrides() -> None:
 
 
 def test_other_zone_in_and_out() -> None:
-    wc = WorkCalendar(WeeklySchedule.five_day_40h(), ProductionCalendar.russia(), tz="Asia/Vladivostok")
+    wc = WorkCalendar(
+        WeeklySchedule.five_day_40h(), ProductionCalendar.russia(), tz="Asia/Vladivostok"
+    )
     utc_start = datetime(2025, 3, 12, 0, 0, tzinfo=ZoneInfo("UTC"))  # 10:00 in Vladivostok
     result = wc.add(utc_start, H)
     assert result == datetime(2025, 3, 12, 11, tzinfo=ZoneInfo("Asia/Vladivostok"))
@@ -251,7 +259,9 @@ def test_a_result_beyond_the_data_is_refused(wc: WorkCalendar) -> None:
         ({7: [("09:00", "18:00")]}, "weekday must be"),
     ],
 )
-def test_invalid_schedules_are_refused(week: dict[int, list[tuple[str, str]]], fragment: str) -> None:
+def test_invalid_schedules_are_refused(
+    week: dict[int, list[tuple[str, str]]], fragment: str
+) -> None:
     with pytest.raises(ScheduleError) as err:
         WeeklySchedule.from_mapping(week)
     assert fragment in str(err.value)
