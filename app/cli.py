@@ -52,8 +52,9 @@ def servers() -> Iterator[None]:
 
 
 async def _migrate() -> None:
-    import app.db  # noqa: F401
     from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    import app.db  # noqa: F401
 
     result = await run_forwards(app_name="otklik")
     if not result.success:
@@ -182,19 +183,23 @@ def cmd_createuser(args: argparse.Namespace) -> None:
         try:
             organisation = None
             if args.org:
-                organisation = await Organisation.objects().where(
-                    Organisation.slug == args.org
-                ).first()
+                organisation = (
+                    await Organisation.objects().where(Organisation.slug == args.org).first()
+                )
                 if organisation is None:
                     raise AccountError(f"Организация «{args.org}» не найдена.")
             user = await create_user(args.login, args.name or args.login, password, args.email)
             if organisation is not None and args.role:
                 department = None
                 if args.department:
-                    department = await Department.objects().where(
-                        (Department.organisation == organisation.id)
-                        & (Department.name == args.department)
-                    ).first()
+                    department = (
+                        await Department.objects()
+                        .where(
+                            (Department.organisation == organisation.id)
+                            & (Department.name == args.department)
+                        )
+                        .first()
+                    )
                 await grant_role(user, organisation, Role(args.role), department)
         except AccountError as error:
             raise SystemExit(str(error)) from error

@@ -11,6 +11,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import socket
 import subprocess
 import tempfile
@@ -161,10 +162,11 @@ class EmbeddedPostgres:
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         if self.pgdata.exists():
             _clear_stale_pg_handles(self.pgdata)
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", self.database):
+            raise ValueError(f"not a plain database name: {self.database!r}")
         self.server = pgserver.get_server(self.pgdata)
-        exists = self.server.psql(
-            f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';"
-        )
+        query = f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';"  # noqa: S608
+        exists = self.server.psql(query)
         if "(1 row)" not in exists:
             self.server.psql(f'CREATE DATABASE "{self.database}";')
 

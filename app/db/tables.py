@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from piccolo.columns import (
     JSONB,
@@ -21,7 +21,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 
-class Network(str, Enum):
+class Network(StrEnum):
     """Networks of Penza p.4 / Parfino p.3, plus Telegram and manual entry."""
 
     VK = "vk"
@@ -77,7 +77,7 @@ class Department(Table):
 class Membership(Table):
     """A user's role in an organisation (executor: in a department)."""
 
-    class RoleCode(str, Enum):
+    class RoleCode(StrEnum):
         specialist = "specialist"
         coordinator = "coordinator"
         executor = "executor"
@@ -99,7 +99,7 @@ class Membership(Table):
 class Absence(Table):
     """A dated absence with the substitute who carries the duties (Penza p.7, Parfino p.6)."""
 
-    class Reason(str, Enum):
+    class Reason(StrEnum):
         illness = "illness"
         vacation = "vacation"
         business_trip = "business_trip"
@@ -131,7 +131,7 @@ class SocialAccount(Table):
 class Message(Table):
     """A citizen's post or comment from an open source."""
 
-    class Importance(str, Enum):
+    class Importance(StrEnum):
         normal = "normal"
         high = "high"
 
@@ -153,7 +153,7 @@ class Message(Table):
     importance = Varchar(length=10, choices=Importance, default=Importance.normal)
     state = Varchar(length=30, default="collected", index=True)
     refusal_reason = Varchar(length=60, default="")
-    repeat_of = ForeignKey("self", null=True, default=None)
+    repeat_of: ForeignKey[Message] = ForeignKey("self", null=True, default=None)
     version = Integer(default=1)
 
 
@@ -176,7 +176,7 @@ class Assignment(Table):
 class Draft(Table):
     """A version of an answer prepared by an executor."""
 
-    class Kind(str, Enum):
+    class Kind(StrEnum):
         final = "final"
         intermediate = "intermediate"
         clarification = "clarification"

@@ -126,10 +126,9 @@ async def authenticate(redis: Redis, login: str, password: str, ip: str) -> int 
         await redis.delete(_failure_key(login, ip))
         return int(user.id)
     key = _failure_key(login, ip)
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.incr(key)
-        pipe.expire(key, LOGIN_FAILURE_WINDOW_SECONDS, nx=True)
-        await pipe.execute()
+    # The window starts at the first failure (EXPIRE NX needs Redis 7; we support 6.2).
+    if await redis.incr(key) == 1:
+        await redis.expire(key, LOGIN_FAILURE_WINDOW_SECONDS)
     return None
 
 
@@ -146,8 +145,10 @@ async def create_user(
 ) -> User:
     """Create an active user; refuses a taken or malformed login."""
     login = login.strip()
-    if not login or len(login) > MAX_LOGIN_LENGTH or not all(
-        c.isalnum() or c in "-_." for c in login
+    if (
+        not login
+        or len(login) > MAX_LOGIN_LENGTH
+        or not all(c.isalnum() or c in "-_." for c in login)
     ):
         raise AccountError("Логин: от 1 до 80 символов — буквы, цифры, «-», «_», «.».")
     if await User.exists().where(User.login == login):
@@ -156,7 +157,9 @@ async def create_user(
         validate_new_password(password)
         password_hash = await hash_password(password)
     user = User(
-        login=login, full_name=full_name.strip()[:200] or login, email=email.strip()[:254],
+        login=login,
+        full_name=full_name.strip()[:200] or login,
+        email=email.strip()[:254],
         password_hash=password_hash,
     )
     await user.save()

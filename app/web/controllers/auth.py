@@ -6,8 +6,9 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
@@ -54,7 +55,9 @@ class AuthController(Controller):
         return Redirect(landing)
 
     @get("/login", opt=PUBLIC)
-    async def login_form(self, request: Request[Any, Any, Any], next: str | None = None) -> Template:
+    async def login_form(
+        self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None
+    ) -> Template:
         """The sign-in form."""
         return page(request, "auth/login.html", next=_safe_next(next), error=None, login="")
 
@@ -62,7 +65,7 @@ class AuthController(Controller):
     async def login(
         self,
         request: Request[Any, Any, Any],
-        redis: Redis,
+        redis: NamedDependency[Redis],
         data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect | Template:
         """Check the credentials; throttle repeated failures per login and IP."""

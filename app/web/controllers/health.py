@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import get
+from litestar.di import NamedDependency
 from litestar.response import Response
 from redis.asyncio import Redis
 
@@ -10,8 +11,8 @@ from app.services.health import system_health
 from app.web.guards import PUBLIC
 
 
-@get("/healthz", opt=PUBLIC, sync_to_thread=False)
-async def healthz(redis: Redis) -> Response[dict[str, object]]:
+@get("/healthz", opt=PUBLIC)
+async def healthz(redis: NamedDependency[Redis]) -> Response[dict[str, object]]:
     """Database, Redis and worker heartbeat; 503 when the database or Redis is down."""
     report = await system_health(redis)
     return Response(report, status_code=200 if report["status"] == "ok" else 503)

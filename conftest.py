@@ -1,0 +1,63 @@
+"""Test session setup shared by tests/ and e2e/: real embedded PostgreSQL and Redis.
+
+The servers start once per pytest session, and only when a test needs them (the pure
+domain tests do not), under var/test/ apart from the dev data in var/. The database
+is created fresh for the run. DATABASE_URL is set before the first query, because the
+Piccolo engine reads it when it is first looked up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+TEST_VAR = ROOT / "var" / "test"
+# One database per pytest process, so two runs on one machine do not drop each other's.
+TEST_DATABASE = f"otklik_test_{os.getpid()}"
+
+
+def run_async(coroutine_function: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run a coroutine to completion from sync code, whether or not a loop is running here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_function())).result()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Settings for tests, before any app module reads them."""
+    os.environ["OTKLIK_ENV"] = "test"
+    os.environ["OTKLIK_VAR_DIR"] = str(TEST_VAR)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("REDIS_URL", None)
+    TEST_VAR.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[None]:
+    """Start the embedded servers, create a fresh test database and migrate it."""
+    from app.embedded import EmbeddedServers
+
+    embedded = EmbeddedServers(TEST_VAR, database="postgres")
+    embedded.start()
+    psql = embedded.postgres.server.psql
+    try:
+        psql(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE);")
+        psql(f"CREATE DATABASE {TEST_DATABASE};")
+        embedded.postgres.database = TEST_DATABASE
+        os.environ["DATABASE_URL"] = embedded.postgres.url
+        os.environ["REDIS_URL"] = embedded.redis.url
+        from app.cli import _migrate
+        from app.config import get_settings
+
+        get_settings.cache_clear()
+        run_async(_migrate)
+        yield
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE);")
+        embedded.stop()

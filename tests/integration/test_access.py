@@ -1,0 +1,82 @@
+"""Every route × every demo role: allowed exactly where the route declares it."""
+
+from __future__ import annotations
+
+import re
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from app.domain.roles import Role
+from app.services.demo import demo_logins
+from tests.integration.conftest import csrf_token, sign_in
+
+PARAM = re.compile(r"\{(\w+):\w+\}")
+
+
+def declared_routes(app: Litestar) -> list[tuple[str, str, dict]]:
+    """(path, method, opt) of every handler the app serves."""
+    found = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
+                found.append((route.path, method, handler.opt))
+    return found
+
+
+def test_every_route_declares_its_access(app: Litestar) -> None:
+    for path, method, opt in declared_routes(app):
+        assert opt.get("access") in ("public", "signed_in", "roles"), f"{method} {path}"
+        if opt["access"] == "roles":
+            assert "{org_slug:str}" in path, f"{method} {path} has roles but no organisation"
+
+
+async def test_org_routes_allow_exactly_the_declared_roles(app: Litestar, demo) -> None:
+    memberships = {
+        "admin": {("penza", Role.ADMIN), ("parfino", Role.ADMIN)},
+        **{
+            login: {(login.split("-")[0], Role(login.split("-", 1)[1]))}
+            for login in demo_logins()
+            if login != "admin"
+        },
+    }
+    org_routes = [r for r in declared_routes(app) if r[2]["access"] == "roles"]
+    assert len(org_routes) >= 6
+    checked = 0
+    for login, held in memberships.items():
+        async with AsyncTestClient(app=app) as client:
+            await sign_in(client, login)
+            token = await csrf_token(client)
+            for path, method, opt in org_routes:
+                for slug in ("penza", "parfino"):
+                    url = PARAM.sub(lambda m, s=slug: s if m.group(1) == "org_slug" else "1", path)
+                    response = await client.request(
+                        method, url, headers={"x-csrftoken": token}, follow_redirects=False
+                    )
+                    allowed = any((slug, role) in held for role in opt["roles"])
+                    if allowed:
+                        assert response.status_code not in (401, 403), f"{login} {method} {url}"
+                    else:
+                        assert response.status_code == 403, f"{login} {method} {url}"
+                    checked += 1
+    assert checked == len(memberships) * len(org_routes) * 2
+
+
+async def test_anonymous_is_sent_to_sign_in_on_every_non_public_route(app: Litestar, demo) -> None:
+    async with AsyncTestClient(app=app) as client:
+        token = await csrf_token(client)
+        for path, method, opt in declared_routes(app):
+            if opt["access"] == "public":
+                continue
+            url = PARAM.sub(lambda m: "penza" if m.group(1) == "org_slug" else "1", path)
+            response = await client.request(
+                method, url, headers={"x-csrftoken": token}, follow_redirects=False
+            )
+            assert response.status_code in (302, 401), f"{method} {url}"
+
+
+async def test_forbidden_page_is_russian(client, demo) -> None:
+    await sign_in(client, "penza-executor")
+    response = await client.get("/o/parfino/executor", headers={"accept": "text/html"})
+    assert response.status_code == 403
+    assert "Доступ запрещён" in response.text
