@@ -94,6 +94,10 @@ class WorkCalendar:
         self._origin_wall = origin_naive.replace(tzinfo=self.tz)
         self._fixed = len(self.transitions) == 1
         self._total = self.tables.total_us
+        # Local references: attribute chains cost more than the bisect itself.
+        self._starts = self.tables.starts
+        self._ends = self.tables.ends
+        self._cum_start = self.tables.cum_start
 
     # -- conversions -------------------------------------------------------------------------
 
@@ -129,11 +133,7 @@ class WorkCalendar:
 
     def _instant(self, x: int) -> datetime:
         if not 0 <= x < self._total:
-            raise OutOfCalendarError(
-                "the result falls outside the production calendar data "
-                f"({self.calendar.first_year}–{self.calendar.last_year})",
-                "Срок выходит за период производственного календаря.",
-            )
+            raise self._instant_error()
         return self._origin_wall + timedelta(microseconds=x)
 
     def _day_index(self, d: date) -> int:
@@ -146,11 +146,11 @@ class WorkCalendar:
 
     def _cum_at(self, x: int) -> int:
         """Working microseconds from the start of the data up to wall instant x."""
-        t = self.tables
-        k = bisect_right(t.starts, x) - 1
+        k = bisect_right(self._starts, x) - 1
         if k < 0:
             return 0
-        return t.cum_start[k] + min(x, t.ends[k]) - t.starts[k]
+        end = self._ends[k]
+        return self._cum_start[k] + (x if x < end else end) - self._starts[k]
 
     # -- queries -----------------------------------------------------------------------------
 
