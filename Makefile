@@ -45,7 +45,7 @@ e2e: $(STAMP) browser ## only the browser tests
 	$(BIN)/pytest e2e -q
 
 bench: $(STAMP) ## benchmarks (figures go to docs/performance.md)
-	$(BIN)/python bench/worktime.py
+	$(BIN)/python -m bench.worktime
 
 clean: ## remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var e2e/artifacts

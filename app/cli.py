@@ -241,6 +241,34 @@ def cmd_check(_: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+def cmd_calendar(args: argparse.Namespace) -> None:
+    """Print the month-by-month working-time table of a year (of an organisation with --org)."""
+    from app.domain.calendar_table import calendar_caption, format_year_table, year_table
+    from app.domain.org_calendar import work_calendar_from_settings
+    from app.domain.worktime import WorktimeError
+
+    settings: tuple[str, Any, Any] = ("Europe/Moscow", {}, {})
+    if args.org:
+
+        async def load() -> tuple[str, Any, Any]:
+            import app.db  # noqa: F401
+            from app.db.tables import Organisation
+
+            row = await Organisation.objects().where(Organisation.slug == args.org).first()
+            if row is None:
+                raise SystemExit(f"Организация «{args.org}» не найдена.")
+            return row.timezone, row.schedule, row.calendar_options
+
+        with servers():
+            settings = asyncio.run(load())
+    try:
+        work_calendar = work_calendar_from_settings(*settings)
+        print(calendar_caption(work_calendar, args.year))
+        print(format_year_table(year_table(work_calendar, args.year)))
+    except WorktimeError as error:
+        raise SystemExit(error.message_ru) from error
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="otklik", description="Отклик: управление системой")
@@ -251,6 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="применить миграции")
     sub.add_parser("demo", help="загрузить демонстрационные данные")
     sub.add_parser("check", help="проверить базу данных, Redis и обработчик")
+    calendar = sub.add_parser("calendar", help="производственный календарь года по месяцам")
+    calendar.add_argument("year", type=int)
+    calendar.add_argument("--org", help="slug организации (её график и календарь)")
     create = sub.add_parser("createuser", help="создать пользователя")
     create.add_argument("login")
     create.add_argument("--name", default="")
@@ -272,6 +303,7 @@ COMMANDS = {
     "migrate": cmd_migrate,
     "demo": cmd_demo,
     "check": cmd_check,
+    "calendar": cmd_calendar,
     "createuser": cmd_createuser,
 }
 

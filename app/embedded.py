@@ -6,12 +6,12 @@ stops only what it started; stale pid files left by a crash are cleaned on start
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import tempfile
@@ -33,6 +33,13 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def _clear_stale_pg_handles(pgdata: Path) -> None:
@@ -83,8 +90,26 @@ class EmbeddedRedis:
         return self.directory / "redis.pid"
 
     @property
+    def ownerfile(self) -> Path:
+        """Pid of the otklik process that started the server and will stop it."""
+        return self.directory / "owner.pid"
+
+    @property
     def url(self) -> str:
         return f"unix://{self.socket_path}"
+
+    def _stop_stale_server(self) -> None:
+        """A server whose owner died (crash, SIGKILL): stop it so that we can own a fresh one."""
+        pid = _read_pid(self.pidfile)
+        if pid is not None and _pid_alive(pid):
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while _pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if _pid_alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        self.pidfile.unlink(missing_ok=True)
+        self.ownerfile.unlink(missing_ok=True)
 
     def _answers(self) -> bool:
         try:
@@ -100,12 +125,10 @@ class EmbeddedRedis:
         """Start the server unless one of ours is already answering on the socket."""
         self.directory = self.directory.resolve()
         self.directory.mkdir(parents=True, exist_ok=True)
-        if self._answers():
-            return
-        if self.pidfile.exists():  # a crash left it behind
-            with contextlib.suppress(ValueError, ProcessLookupError):
-                os.kill(int(self.pidfile.read_text().strip()), 15)
-            self.pidfile.unlink(missing_ok=True)
+        owner = _read_pid(self.ownerfile)
+        if self._answers() and owner is not None and _pid_alive(owner):
+            return  # another otklik process runs it and will stop it
+        self._stop_stale_server()
         self.socket_path.unlink(missing_ok=True)
         args = [
             _redis_server_binary(),
@@ -121,6 +144,7 @@ class EmbeddedRedis:
         ]  # fmt: skip
         # Own session: a Ctrl-C in the terminal reaches us, and we stop it in order.
         self.process = subprocess.Popen(args, start_new_session=True)  # noqa: S603
+        self.ownerfile.write_text(str(os.getpid()))
         deadline = time.monotonic() + 15
         while not self._answers():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -140,6 +164,7 @@ class EmbeddedRedis:
             self.process.wait(5)
         self.process = None
         self.socket_path.unlink(missing_ok=True)
+        self.ownerfile.unlink(missing_ok=True)
 
 
 @dataclass

@@ -1,0 +1,99 @@
+"""`otklik run` as `make run` uses it: starts everything, Ctrl-C leaves nothing behind,
+and a crash (SIGKILL) leaves nothing that stops the next start."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (exited, not yet reaped) counts as gone.
+    try:
+        return "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return False
+
+
+def _pid_in(path: Path) -> int:
+    return int(path.read_text().split()[0])
+
+
+def _start(var_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(OTKLIK_ENV="dev", OTKLIK_VAR_DIR=str(var_dir), PORT=str(port), LOG_LEVEL="warning")
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "run"],
+        env=env,
+        start_new_session=True,  # its own process group, as a terminal gives it
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 90) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
+        try:
+            body = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json()
+            if body["worker"]["ok"]:
+                return body
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError("otklik run did not become healthy")
+
+
+def _server_pids(var_dir: Path) -> tuple[int, int]:
+    return _pid_in(var_dir / "pgdata" / "postmaster.pid"), _pid_in(var_dir / "redis" / "redis.pid")
+
+
+@pytest.mark.usefixtures("servers")
+def test_run_serves_then_ctrl_c_and_crash_leave_nothing_behind(tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"
+    port = _free_port()
+
+    process = _start(var_dir, port)
+    _wait_healthy(port, process)
+    login = httpx.get(f"http://127.0.0.1:{port}/login")
+    assert "Вход в систему" in login.text
+    postgres_pid, redis_pid = _server_pids(var_dir)
+
+    # Crash: the whole group is SIGKILLed; the servers outlive it.
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(10)
+
+    process = _start(var_dir, port)
+    _wait_healthy(port, process)
+    output_pids = _server_pids(var_dir)
+    # Ctrl-C in a terminal: SIGINT to the whole process group.
+    os.killpg(process.pid, signal.SIGINT)
+    process.wait(60)
+    output = process.stdout.read().decode() if process.stdout else ""
+    assert "penza-specialist" in output and "otklik-demo" in output
+
+    deadline = time.monotonic() + 15
+    pids = {postgres_pid, redis_pid, *output_pids}
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in pids if _alive(pid)], "a server outlived otklik run"
+    assert not (var_dir / "redis" / "redis.pid").exists()
