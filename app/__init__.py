@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, Request, Response
+from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -15,6 +15,8 @@ from litestar.exceptions import (
     NotFoundException,
     PermissionDeniedException,
 )
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -26,6 +28,7 @@ from redis.asyncio import Redis
 import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.redis import redis_from_settings
+from app.web.controllers.api import IntakeApiController
 from app.web.controllers.auth import AuthController
 from app.web.controllers.health import healthz
 from app.web.controllers.roles import RolePagesController
@@ -39,6 +42,8 @@ MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024
 
 
 def _error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, NotAuthorizedException) and request.url.path.startswith("/api/"):
+        return Response({"status_code": 401, "detail": exc.detail}, status_code=401)
     if isinstance(exc, NotAuthorizedException):
         target = "/login"
         if request.method == "GET" and request.url.path not in ("/", "/login"):
@@ -89,6 +94,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     return Litestar(
         route_handlers=[
             AuthController,
+            IntakeApiController,
             RolePagesController,
             healthz,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
@@ -124,7 +130,14 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
         on_startup=[start_pool],
         on_shutdown=[close_pool],
         request_max_body_size=MAX_REQUEST_BODY_BYTES,
-        openapi_config=None,
+        openapi_config=OpenAPIConfig(
+            title="Отклик API",
+            version="1",
+            description="Приём сообщений из внешних систем мониторинга.",
+            path="/api/schema",
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(path="/api/schema", route_handlers=[], opt=PUBLIC),
+        ),
         state=State({"settings": settings}),
         debug=False,
     )

@@ -269,6 +269,24 @@ def cmd_calendar(args: argparse.Namespace) -> None:
         raise SystemExit(error.message_ru) from error
 
 
+def cmd_apitoken(args: argparse.Namespace) -> None:
+    """Issue an API token for an organisation's external monitoring system (printed once)."""
+
+    async def issue() -> str:
+        import app.db  # noqa: F401
+        from app.db.tables import Organisation
+        from app.services.api_tokens import issue_token
+
+        organisation = await Organisation.objects().where(Organisation.slug == args.org).first()
+        if organisation is None:
+            raise SystemExit(f"Организация «{args.org}» не найдена.")
+        return await issue_token(organisation, args.name, created_by=None)
+
+    with servers():
+        token = asyncio.run(issue())
+    print(token)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="otklik", description="Отклик: управление системой")
@@ -282,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     calendar = sub.add_parser("calendar", help="производственный календарь года по месяцам")
     calendar.add_argument("year", type=int)
     calendar.add_argument("--org", help="slug организации (её график и календарь)")
+    token = sub.add_parser("apitoken", help="выпустить API-токен организации")
+    token.add_argument("--org", required=True, help="slug организации")
+    token.add_argument("--name", default="Система мониторинга", help="чей это токен")
     create = sub.add_parser("createuser", help="создать пользователя")
     create.add_argument("login")
     create.add_argument("--name", default="")
@@ -304,6 +325,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "check": cmd_check,
     "calendar": cmd_calendar,
+    "apitoken": cmd_apitoken,
     "createuser": cmd_createuser,
 }
 

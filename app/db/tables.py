@@ -45,7 +45,6 @@ class Organisation(Table):
     schedule = JSONB(default={})
     # Production calendar options: {"include_decree_days": false, "regions": []}
     calendar_options = JSONB(default={})
-    api_token_hash = Varchar(length=200, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -154,6 +153,9 @@ class Message(Table):
     state = Varchar(length=30, default="collected", index=True)
     refusal_reason = Varchar(length=60, default="")
     repeat_of: ForeignKey[Message] = ForeignKey("self", null=True, default=None)
+    # Identity of the post for idempotent intake (unique per organisation, see migrations).
+    dedup_key = Varchar(length=1100, default="")
+    created_by = ForeignKey(User, null=True, default=None)
     version = Integer(default=1)
 
 
@@ -227,3 +229,17 @@ class Event(Table):
     before = JSONB(default={})
     after = JSONB(default={})
     comment = Text(default="")
+
+
+class ApiToken(Table):
+    """A per-organisation token for external monitoring systems (POST /api/v1/messages)."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False, index=True)
+    name = Varchar(length=200)
+    # SHA-256 of the token: tokens are 256-bit random, so a fast hash is enough.
+    token_hash = Varchar(length=64, unique=True, index=True)
+    created_by = ForeignKey(User, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    revoked_at = Timestamptz(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)

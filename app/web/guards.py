@@ -10,9 +10,12 @@ from litestar.handlers.base import BaseRouteHandler
 
 from app.domain.roles import Role
 from app.services.accounts import CurrentUser, load_current_user
+from app.services.api_tokens import token_owner
 
 PUBLIC: dict[str, Any] = {"access": "public"}
 SIGNED_IN: dict[str, Any] = {"access": "signed_in"}
+# An external system with an organisation's API token (Authorization: Bearer …).
+API: dict[str, Any] = {"access": "api"}
 
 
 def roles(*allowed: Role) -> dict[str, Any]:
@@ -37,6 +40,13 @@ async def access_guard(
     """Allow the request only when the handler's declared access admits this user."""
     access = handler.opt.get("access")
     if access == "public":
+        return
+    if access == "api":
+        scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+        owner = await token_owner(token.strip()) if scheme.lower() == "bearer" else None
+        if owner is None:
+            raise NotAuthorizedException("Нужен действующий API-токен организации.")
+        connection.state["api_owner"] = owner
         return
     user = await current_user(connection)
     if user is None:

@@ -26,7 +26,7 @@ def declared_routes(app: Litestar) -> list[tuple[str, str, dict]]:
 
 def test_every_route_declares_its_access(app: Litestar) -> None:
     for path, method, opt in declared_routes(app):
-        assert opt.get("access") in ("public", "signed_in", "roles"), f"{method} {path}"
+        assert opt.get("access") in ("public", "signed_in", "roles", "api"), f"{method} {path}"
         if opt["access"] == "roles":
             assert "{org_slug:str}" in path, f"{method} {path} has roles but no organisation"
 
@@ -67,6 +67,10 @@ async def test_anonymous_is_sent_to_sign_in_on_every_non_public_route(app: Lites
         token = await csrf_token(client)
         for path, method, opt in declared_routes(app):
             if opt["access"] == "public":
+                continue
+            if opt["access"] == "api":
+                response = await client.request(method, path, json={})
+                assert response.status_code == 401, f"{method} {path}"
                 continue
             url = PARAM.sub(lambda m: "penza" if m.group(1) == "org_slug" else "1", path)
             response = await client.request(

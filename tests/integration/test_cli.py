@@ -55,9 +55,9 @@ async def test_createuser_with_password_file_and_role(tmp_path: Path) -> None:
     user = await User.objects().where(User.login == "ivanova").first()
     assert user is not None and user.full_name == "Иванова Ольга"
     assert await verify_password(user.password_hash, "Надёжный-пароль-2026")
-    membership = await Membership.objects(Membership.department).where(
-        Membership.user == user.id
-    ).first()
+    membership = (
+        await Membership.objects(Membership.department).where(Membership.user == user.id).first()
+    )
     assert membership is not None and membership.department.name == "Отдел ЗАГС"
 
     again = otklik("createuser", "ivanova", "--password-file", str(secret))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
@@ -43,6 +42,8 @@ def _wait_message(seconds: int) -> str:
 class AuthController(Controller):
     """Sign-in and sign-out."""
 
+    include_in_schema = False
+
     @get("/", opt=PUBLIC)
     async def root(self, request: Request[Any, Any, Any]) -> Redirect | Template:
         """Send the user to the page of their first role, or to sign-in."""
@@ -66,7 +67,7 @@ class AuthController(Controller):
         self,
         request: Request[Any, Any, Any],
         redis: NamedDependency[Redis],
-        data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: URLEncodedBody[dict[str, str]],
     ) -> Redirect | Template:
         """Check the credentials; throttle repeated failures per login and IP."""
         login = str(data.get("login", "")).strip()[:80]

@@ -43,6 +43,8 @@ def _role_page(request: Request[Any, Any, Any], role: Role) -> Template:
 class RolePagesController(Controller):
     """One landing page per role, inside an organisation."""
 
+    include_in_schema = False
+
     path = "/o/{org_slug:str}"
 
     @get("/specialist", opt=roles(Role.SPECIALIST))
