@@ -217,7 +217,9 @@ def _assignment_steps(
     executor, approver = _role(profile, Duty.DRAFT), _role(profile, Duty.APPROVE)
     if a.state in _ANSWER_OPEN and a.intermediate_published_at is None:
         with_draft = a.state is AssignmentState.ASSIGNED
-        out += _answer_and_draft(profile, calendar, facts, a.id, a.pauses, with_draft)
+        # Penza-2020 counts a clarification within the draft deadline: its clock never stops.
+        pauses = a.pauses if profile.clarification_pauses else ()
+        out += _answer_and_draft(profile, calendar, facts, a.id, pauses, with_draft)
     roc = t.return_outside_competence
     if roc and a.state is AssignmentState.ASSIGNED and a.submitted_at is None:
         out.append(
