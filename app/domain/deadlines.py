@@ -183,8 +183,11 @@ def _answer_and_draft(
     ]
     if with_draft:
         lead = profile.timings.draft_lead(facts.importance)
-        # p.11 counts the lead back in working time even when the answer counts calendar hours.
-        due = None if reading.due_at is None else calendar.add(reading.due_at, -lead.duration)
+        # p.11 counts the lead back in working time even when the answer counts calendar hours;
+        # a calendar-hour deadline at night can put that before detection: then due at once.
+        due = None
+        if reading.due_at is not None:
+            due = max(calendar.add(reading.due_at, -lead.duration), facts.detected_at)
         left = None if remaining is None else remaining - lead.duration
         out.append(
             StepDeadline(

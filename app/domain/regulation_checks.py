@@ -13,6 +13,7 @@ from app.domain.regulation_model import (
     RegulationProfile,
     ReportPeriod,
     ReportRule,
+    TimeBasis,
     Timing,
 )
 
@@ -156,6 +157,16 @@ def validate_profile(profile: RegulationProfile) -> list[ProfileWarning]:
     _refuse_impossible(profile)
     warnings = [w for imp in Importance for w in _fit_warnings(profile, imp)]
     t = profile.timings
+    if profile.answer_basis is TimeBasis.CALENDAR:
+        warnings.append(
+            ProfileWarning(
+                "calendar_answer_working_draft",
+                "Срок ответа считается в календарных часах, а срок проекта — в рабочих "
+                f"(п. {t.draft_lead_normal.clause}): у сообщений, выявленных вечером или в "
+                "выходной, проект будет просрочен сразу после выявления.",
+                (t.answer_normal.clause, t.draft_lead_normal.clause),
+            )
+        )
     if t.answer_high.duration > t.answer_normal.duration:
         warnings.append(
             ProfileWarning(

@@ -386,10 +386,10 @@ def test_impossible_profile_values_are_refused_in_russian(
     assert word in err.value.message_ru
 
 
-def test_calendar_hours_switch_is_accepted() -> None:
+def test_penza_p10_calendar_hours_switch_is_accepted_with_a_warning() -> None:
     profile = profile_from_mapping(_set("answer_basis", "calendar"))
     assert profile.answer_basis is TimeBasis.CALENDAR
-    validate_profile(profile)
+    assert "calendar_answer_working_draft" in [w.code for w in validate_profile(profile)]
 
 
 def test_high_answer_longer_than_normal_is_warned() -> None:
