@@ -173,7 +173,8 @@ def _pick_role(
             return role
     titles = " или ".join(f"«{profile.title(r)}»" for r in allowed)
     clause = profile.duty_clauses.get(rule.duty, "")
-    where = f" (п. {clause} регламента {profile.name})" if clause else ""
+    mark = "пп." if "," in clause else "п."
+    where = f" ({mark} {clause} регламента {profile.name})" if clause else ""
     raise _refuse(state, action, f"его выполняет {titles}{where}, а у вас нет этой роли.", "role")
 
 

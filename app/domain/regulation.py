@@ -14,6 +14,7 @@ from importlib.resources import files
 from app.domain.regulation_checks import validate_profile
 from app.domain.regulation_io import profile_from_mapping, profile_to_mapping
 from app.domain.regulation_model import (
+    DUTY_TITLES,
     REFUSAL_TITLES,
     Duty,
     Importance,
@@ -31,6 +32,7 @@ from app.domain.regulation_model import (
 
 __all__ = [
     "BUILTIN_CODES",
+    "DUTY_TITLES",
     "REFUSAL_TITLES",
     "Duty",
     "Importance",

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from app.domain.regulation_model import (
+    DUTY_TITLES,
     Duty,
     Importance,
     ProfileError,
@@ -75,7 +76,7 @@ def _check_timings(profile: RegulationProfile) -> None:
 def _check_duties(profile: RegulationProfile) -> None:
     for duty in REQUIRED_DUTIES:
         if not profile.roles_for(duty):
-            raise _refuse(f"Не указано, какая роль выполняет обязанность «{duty}».")
+            raise _refuse(f"Не указано, какая роль отвечает за «{DUTY_TITLES[duty]}».")
     for duty, clause in profile.duty_clauses.items():
         _check_clause(profile, clause, f"duties.{duty}")
 

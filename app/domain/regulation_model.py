@@ -36,6 +36,17 @@ class Duty(StrEnum):
     RECORD_REPLY = "record_reply"  # record the author's reply to a clarification
 
 
+DUTY_TITLES: dict[Duty, str] = {
+    Duty.SCREEN: "выявление сообщений, требующих реагирования",
+    Duty.HAND_OVER: "передача ответственному работнику",
+    Duty.ROUTE: "направление в структурные подразделения",
+    Duty.DRAFT: "подготовка проектов ответов",
+    Duty.APPROVE: "согласование проектов",
+    Duty.PUBLISH: "размещение ответов",
+    Duty.RECORD_REPLY: "отметка ответа автора на уточнение",
+}
+
+
 class RefusalReason(StrEnum):
     """Why a collected message is not processed (Penza p.17, Parfino p.20, or no reaction)."""
 

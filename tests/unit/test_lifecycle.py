@@ -100,7 +100,7 @@ def test_parfino_p7_specialist_may_not_route_itself() -> None:
     with pytest.raises(LifecycleError) as err:
         apply(MS.ROUTING, MA.ROUTE, SPEC, PARFINO)
     assert err.value.code == "role"
-    assert "«Ответственный работник» (п. 7, 17 регламента Парфино-2020)" in err.value.message_ru
+    assert "«Ответственный работник» (пп. 7, 17 регламента Парфино-2020)" in err.value.message_ru
 
 
 def test_penza_has_no_hand_over_step() -> None:
@@ -280,7 +280,7 @@ def test_penza_p14_parfino_p16_intermediate_answer_then_final(profile: Regulatio
     assert ops(t) == {(ClockOp.STOP, Step.FINAL_DRAFT), (ClockOp.START, Step.REVIEW)}
 
 
-def test_parfino_p10_clarification_pauses_answer_clock() -> None:
+def test_parfino_p10_published_clarification_pauses_answer_clock() -> None:
     t = apply(AS.APPROVED, AA.PUBLISH, COORD, PARFINO, DraftKind.CLARIFICATION)
     assert t.target is AS.AWAITING_REPLY
     assert Effect(ClockOp.PAUSE, Step.ANSWER) in [Effect(e.op, e.step) for e in t.effects]

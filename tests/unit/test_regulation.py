@@ -198,6 +198,10 @@ def test_parfino_p3_networks_without_twitter(parfino: RegulationProfile) -> None
     assert parfino.networks == ("ok", "vk", "facebook", "instagram")
 
 
+def test_parfino_p4_own_accounts_clause(parfino: RegulationProfile) -> None:
+    assert parfino.clauses["accounts"] == "4"
+
+
 def test_parfino_p5_monitoring_officer_screens_and_approves(parfino: RegulationProfile) -> None:
     assert parfino.roles_for(Duty.SCREEN) == parfino.roles_for(Duty.APPROVE) == (Role.SPECIALIST,)
     assert parfino.title(Role.SPECIALIST) == "Ответственный за мониторинг"
@@ -362,7 +366,7 @@ REFUSED = [
     ("timings.hand_over", {"minutes": 30, "clause": "8"}, "кто передаёт"),
     ("timings.review.clause", "22", "несуществующий пункт"),
     ("timings.review.clause", "", "не указан пункт"),
-    ("duties.publish.roles", [], "«publish»"),
+    ("duties.publish.roles", [], "«размещение ответов»"),
     ("duties.route.roles", ["mayor"], "неизвестное значение"),
     ("duties.approve", {"roles": ["specialist"]}, "не заполнено"),
     ("refusal.reasons", ["spam"], "неизвестное значение"),
