@@ -152,6 +152,17 @@ class Message(Table):
     importance = Varchar(length=10, choices=Importance, default=Importance.normal)
     state = Varchar(length=30, default="collected", index=True)
     refusal_reason = Varchar(length=60, default="")
+    refusal_comment = Text(default="")
+    screened_by = ForeignKey(User, null=True, default=None)
+    screened_at = Timestamptz(null=True, default=None)
+    handed_over_at = Timestamptz(null=True, default=None)  # Parfino p.7
+    routed_at = Timestamptz(null=True, default=None)  # first routing (Penza p.8)
+    # Deadlines computed by app.domain.deadlines at every change (UTC): the queue sorts by
+    # binding_due_at; `deadlines` holds every open step for the case page and the timers.
+    answer_due_at = Timestamptz(null=True, default=None)
+    binding_due_at = Timestamptz(null=True, default=None, index=True)
+    binding_step = Varchar(length=30, default="")
+    deadlines = JSONB(default=[])
     repeat_of: ForeignKey[Message] = ForeignKey("self", null=True, default=None)
     # Identity of the post for idempotent intake (unique per organisation, see migrations).
     dedup_key = Varchar(length=1100, default="")
@@ -170,8 +181,19 @@ class Assignment(Table):
     topic = Varchar(length=120, default="")
     state = Varchar(length=30, default="assigned", index=True)
     assigned_by = ForeignKey(User, null=True, default=None)
-    assigned_at = Timestamptz(default=TimestamptzNow())
-    returned_reason = Text(default="")
+    assigned_at = Timestamptz(default=TimestamptzNow())  # received by the department
+    returned_reason = Text(default="")  # outside competence (Penza p.9)
+    returned_outside_at = Timestamptz(null=True, default=None)
+    submitted_at = Timestamptz(null=True, default=None)  # latest submission
+    returned_at = Timestamptz(null=True, default=None)  # latest return for revision
+    approved_at = Timestamptz(null=True, default=None)
+    intermediate_published_at = Timestamptz(null=True, default=None)
+    done_at = Timestamptz(null=True, default=None)
+    # Clarification pauses of the answer clock (Parfino p.10): [{"start": iso, "end": iso|null}]
+    pauses = JSONB(default=[])
+    revision_rounds = Integer(default=0)
+    due_at = Timestamptz(null=True, default=None, index=True)  # earliest binding step
+    due_step = Varchar(length=30, default="")
     version = Integer(default=1)
 
 
@@ -207,6 +229,7 @@ class Publication(Table):
     message = ForeignKey(Message, null=False, index=True)
     assignment = ForeignKey(Assignment, null=True, default=None)
     draft = ForeignKey(Draft, null=True, default=None)
+    kind = Varchar(length=20, default="final")
     account = ForeignKey(SocialAccount, null=True, default=None)
     external_id = Varchar(length=200, default="")
     url = Varchar(length=1000, default="")
@@ -243,3 +266,15 @@ class ApiToken(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     revoked_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)
+
+
+class ProfileCopy(Table):
+    """An organisation's edited copy of a regulation profile (the built-ins stay files)."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False, index=True)
+    code = Varchar(length=60)
+    based_on = Varchar(length=60, default="")
+    data = JSONB(default={})
+    updated_by = ForeignKey(User, null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())

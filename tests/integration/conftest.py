@@ -17,7 +17,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
-from app import create_app
+from app import clock, create_app
 from app.db.piccolo_app import APP_CONFIG
 from app.services.demo import load_demo
 
@@ -44,6 +44,7 @@ async def clean_state(servers: None) -> AsyncIterator[None]:
     await redis.flushdb()
     await redis.aclose()
     yield
+    clock.set_clock(None)
 
 
 @pytest.fixture

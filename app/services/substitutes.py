@@ -1,0 +1,87 @@
+"""Who acts: a person's own roles plus the duties of absent colleagues they substitute.
+
+Penza p.7, Parfino p.6: duties of an absent person (illness, vacation, business trip, study,
+other) are carried by the named substitute for the dated period; the log records "X for Y".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.db.tables import Absence, Membership
+from app.domain.roles import Role
+
+
+@dataclass(frozen=True)
+class ActorContext:
+    """A person acting in one organisation on one day."""
+
+    user_id: int
+    organisation_id: int
+    roles: frozenset[Role]
+    department_ids: frozenset[int] = frozenset()
+    # A role this person holds only as a substitute → the absent holder it is carried for.
+    on_behalf: dict[Role, int] = field(default_factory=dict)
+    # Departments reached only as a substitute → the absent executor.
+    department_on_behalf: dict[int, int] = field(default_factory=dict)
+
+    def substitute_for(self, role: Role | None, department_id: int | None = None) -> int | None:
+        """The absent person whose duty this is, when the actor carries it as substitute."""
+        if department_id is not None and department_id in self.department_on_behalf:
+            return self.department_on_behalf[department_id]
+        return self.on_behalf.get(role) if role is not None else None
+
+
+async def absent_colleagues(user_id: int, organisation_id: int, day: date) -> list[int]:
+    """Users of the organisation absent on `day` whose substitute is this user."""
+    rows = await Absence.select(Absence.user).where(
+        (Absence.substitute == user_id)
+        & (Absence.organisation == organisation_id)
+        & (Absence.starts_on <= day)
+        & (Absence.ends_on >= day)
+    )
+    return [int(r["user"]) for r in rows]
+
+
+async def is_absent(user_id: int, organisation_id: int, day: date) -> bool:
+    """True when the user has an absence covering `day` in the organisation."""
+    return await Absence.exists().where(
+        (Absence.user == user_id)
+        & (Absence.organisation == organisation_id)
+        & (Absence.starts_on <= day)
+        & (Absence.ends_on >= day)
+    )
+
+
+async def actor_context(user_id: int, organisation_id: int, day: date) -> ActorContext:
+    """Own memberships plus those of absent colleagues this user substitutes on `day`."""
+    covered = await absent_colleagues(user_id, organisation_id, day)
+    rows = await Membership.select(Membership.user, Membership.role, Membership.department).where(
+        (Membership.organisation == organisation_id) & Membership.user.is_in([user_id, *covered])
+    )
+    roles: set[Role] = set()
+    departments: set[int] = set()
+    on_behalf: dict[Role, int] = {}
+    department_on_behalf: dict[int, int] = {}
+    for row in sorted(rows, key=lambda r: r["user"] != user_id):  # own memberships first
+        role, owner, department = Role(row["role"]), int(row["user"]), row["department"]
+        if owner == user_id:
+            roles.add(role)
+            if department is not None:
+                departments.add(int(department))
+            continue
+        if role not in roles:
+            roles.add(role)
+            on_behalf.setdefault(role, owner)
+        if department is not None and int(department) not in departments:
+            departments.add(int(department))
+            department_on_behalf.setdefault(int(department), owner)
+    return ActorContext(
+        user_id,
+        organisation_id,
+        frozenset(roles),
+        frozenset(departments),
+        on_behalf,
+        department_on_behalf,
+    )
