@@ -119,8 +119,8 @@ async def forwards():
     manager.add_column(
         table_class_name="ActivityAlert",
         tablename="activity_alert",
-        column_name="count",
-        db_column_name="count",
+        column_name="message_count",
+        db_column_name="message_count",
         column_class_name="Integer",
         column_class=Integer,
         params={

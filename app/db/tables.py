@@ -352,7 +352,7 @@ class ActivityAlert(Table):
     topic = Varchar(length=120)
     window_start = Timestamptz()
     window_end = Timestamptz()
-    count = Integer()
+    message_count = Integer()
     usual = Real(default=0.0)  # the usual count for such a window (baseline rate × window)
     reason = Varchar(length=20)  # threshold | rate
     message_ids = JSONB(default=[])
