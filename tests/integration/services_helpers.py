@@ -1,0 +1,41 @@
+"""Shortcuts for service tests: a case routed to a department, by the profile's own roles."""
+
+from __future__ import annotations
+
+from app.db.tables import Assignment, Event
+from app.domain.regulation_model import Importance
+from app.services import cases
+from app.services.cases import RouteTarget
+from tests.integration.cases_helpers import assignments, department, message, new_message, person
+
+# The department of each demo organisation's executor (see app/services/demo.py).
+HOUSING = {"penza": "Управление жилищно", "parfino": "Комитет ЖКХ"}
+
+
+async def routed_case(
+    slug: str, text: str = "Во дворе не горят фонари", department_start: str = "", **extra: str
+) -> tuple[int, int]:
+    """A message marked and routed to one department; returns (message id, assignment id)."""
+    specialist = await person(f"{slug}-specialist", slug)
+    message_id = await new_message(slug, text, **extra)
+    await cases.mark_for_reaction(specialist, message_id, 1, ["ЖКХ"], Importance.NORMAL)
+    router = specialist
+    if slug == "parfino":  # Parfino p.7: the specialist hands over, the coordinator routes
+        await cases.hand_over(specialist, message_id, 2)
+        router = await person("parfino-coordinator", slug)
+    target = await department(slug, department_start or HOUSING[slug])
+    version = (await message(message_id))["version"]
+    await cases.route(router, message_id, version, [RouteTarget(target, "ЖКХ")])
+    return message_id, (await assignments(message_id))[-1]["id"]
+
+
+async def version_of(assignment_id: int) -> int:
+    """The assignment's current version, for the next action."""
+    row = await Assignment.select(Assignment.version).where(Assignment.id == assignment_id).first()
+    assert row is not None
+    return int(row["version"])
+
+
+async def event_rows(message_id: int) -> list[dict]:
+    """The message's events in order, as stored."""
+    return await Event.select().where(Event.message == message_id).order_by(Event.id)
