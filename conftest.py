@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,9 +42,11 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def servers() -> Iterator[None]:
     """Start the embedded servers, create a fresh test database and migrate it."""
-    from app.embedded import EmbeddedServers
+    from app.embedded import EmbeddedRedis, EmbeddedServers
 
     embedded = EmbeddedServers(TEST_VAR, database="postgres")
+    # Redis is flushed between tests: a pytest process of its own gets its own server.
+    embedded.redis = EmbeddedRedis(TEST_VAR / f"redis-{os.getpid()}")
     embedded.start()
     psql = embedded.postgres.server.psql
     try:
@@ -61,3 +64,4 @@ def servers() -> Iterator[None]:
     finally:
         psql(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE);")
         embedded.stop()
+        shutil.rmtree(embedded.redis.directory, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,12 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.redis import redis_from_settings
 from app.web.controllers.api import IntakeApiController
 from app.web.controllers.auth import AuthController
+from app.web.controllers.cases import AssignmentActionsController, CaseController
+from app.web.controllers.entry import ManualEntryController
 from app.web.controllers.health import healthz
-from app.web.controllers.roles import RolePagesController
+from app.web.controllers.live import live
+from app.web.controllers.pages import RolePagesController
+from app.web.controllers.roles import AdminPagesController
 from app.web.guards import PUBLIC, access_guard
 from app.web.sessions import RotatingSessionConfig
 
@@ -70,6 +75,28 @@ def _error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     )
 
 
+def add_template_globals(engine: JinjaTemplateEngine) -> None:
+    """Russian titles the templates look up (one source: the domain)."""
+    from app.domain.intake import NETWORK_TEXT_LIMITS
+    from app.domain.lifecycle import KIND_TITLES, STEP_TITLES
+    from app.domain.regulation_model import REFUSAL_TITLES
+    from app.services.case_view import action_title
+    from app.services.queues import working_intervals_for
+
+    def local_time(value: datetime | None, tz: tzinfo, fmt: str = "%d.%m.%Y %H:%M") -> str:
+        return value.astimezone(tz).strftime(fmt) if value else "—"
+
+    engine.engine.globals.update(
+        local_time=local_time,
+        network_limits=NETWORK_TEXT_LIMITS,
+        refusal_titles=REFUSAL_TITLES,
+        kind_titles=KIND_TITLES,
+        step_titles=STEP_TITLES,
+        action_title=action_title,
+        intervals_for=working_intervals_for,
+    )
+
+
 def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) -> Litestar:
     """Build the web application (tests pass use_db_pool=False: see tests/conftest.py)."""
     settings = settings or get_settings()
@@ -96,13 +123,22 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             AuthController,
             IntakeApiController,
             RolePagesController,
+            AdminPagesController,
+            CaseController,
+            AssignmentActionsController,
+            ManualEntryController,
+            live,
             healthz,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
         ],
         guards=[access_guard],
         dependencies={"redis": Provide(provide_redis)},
         plugins=[HTMXPlugin()],
-        template_config=TemplateConfig(directory=Path(TEMPLATES_DIR), engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=Path(TEMPLATES_DIR),
+            engine=JinjaTemplateEngine,
+            engine_callback=add_template_globals,
+        ),
         middleware=[
             RotatingSessionConfig(
                 store="sessions",

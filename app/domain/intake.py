@@ -24,6 +24,16 @@ NETWORKS: dict[str, str] = {
     "other": "Другой источник",
 }
 ATTACHMENT_KINDS = ("photo", "video", "file")
+# Longest text a reply may have in each network (its public limits for a comment or post),
+# shown by the draft preview; "other" has no limit of its own.
+NETWORK_TEXT_LIMITS: dict[str, int] = {
+    "vk": 4096,
+    "ok": 4096,
+    "telegram": 4096,
+    "facebook": 8000,
+    "twitter": 280,
+    "instagram": 2200,
+}
 
 MAX_TEXT = 20_000
 MAX_NAME = 300

@@ -31,7 +31,9 @@ from app.domain.roles import Role
 
 __all__ = [
     "ACTION_TITLES",
+    "KIND_TITLES",
     "STATE_TITLES",
+    "STEP_TITLES",
     "TABLE",
     "AssignmentAction",
     "AssignmentState",
@@ -96,6 +98,18 @@ ACTION_TITLES: dict[Entity, dict[str, str]] = {
         AssignmentAction.PUBLISH: "Разместить ответ",
         AssignmentAction.RECORD_REPLY: "Отметить ответ автора",
     },
+}
+
+STEP_TITLES: dict[Step, str] = {
+    Step.HAND_OVER: "Передача ответственному работнику",
+    Step.ROUTE: "Направление исполнителям",
+    Step.RETURN_OUTSIDE_COMPETENCE: "Возврат не по компетенции",
+    Step.ANSWER: "Размещение ответа",
+    Step.DRAFT: "Проект ответа на согласование",
+    Step.REVIEW: "Согласование проекта",
+    Step.REVISE: "Доработка проекта",
+    Step.PUBLISH: "Размещение согласованного ответа",
+    Step.FINAL_DRAFT: "Окончательный проект ответа",
 }
 
 KIND_TITLES: dict[DraftKind, str] = {

@@ -222,6 +222,18 @@ class WorkCalendar:
             raise self._instant_error()
         return self._instant(self.tables.starts[k])
 
+    def working_intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """The working intervals within [start, end), clipped to it (for live countdowns)."""
+        lo, hi = self._wall(start), self._wall(end)
+        out: list[tuple[datetime, datetime]] = []
+        k = max(bisect_right(self._starts, lo) - 1, 0)
+        while k < len(self._starts) and self._starts[k] < hi:
+            a, b = max(self._starts[k], lo), min(self._ends[k], hi)
+            if a < b:
+                out.append((self._instant(a), self._instant(b)))
+            k += 1
+        return out
+
     def day_info(self, d: date) -> DayInfo:
         """The production calendar's classification of a date."""
         return self.calendar.day_info(d)

@@ -11,7 +11,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from app import clock
 from app.db.tables import Assignment, Department, Draft, Message, Publication
@@ -32,6 +32,7 @@ from app.domain.regulation_model import Importance, RefusalReason
 from app.domain.roles import Role
 from app.services.deadlines import refresh_deadlines
 from app.services.events import Actor, record_event
+from app.services.live import publish_change
 from app.services.organisations import OrganisationRules, organisation_rules
 from app.services.substitutes import ActorContext
 
@@ -40,8 +41,6 @@ MAX_TOPICS = 10
 MAX_TOPIC = 120
 MAX_DRAFT_TEXT = 10_000
 MAX_COMMENT = 2_000
-
-T = TypeVar("T")
 
 
 class CaseError(ValueError):
@@ -71,9 +70,12 @@ class Outcome:
     event_kind: str
 
 
-async def _in_transaction(work: Callable[[], Awaitable[T]]) -> T:
+async def _in_transaction(work: Callable[[], Awaitable[Outcome]], organisation_id: int) -> Outcome:
     async with Message._meta.db.transaction():
-        return await work()
+        outcome = await work()
+    # After the commit, so that whoever re-reads sees the change.
+    await publish_change(organisation_id, outcome.message_id, outcome.event_kind)
+    return outcome
 
 
 def _apply(
@@ -151,7 +153,7 @@ async def _message_action(
         await refresh_deadlines(rules, message_id)
         return Outcome(message_id, None, str(transition.target), event_kind)
 
-    return await _in_transaction(work)
+    return await _in_transaction(work, ctx.organisation_id)
 
 
 def _plain(value: Any) -> Any:
@@ -351,7 +353,7 @@ async def route(
         await refresh_deadlines(rules, message_id)
         return Outcome(message_id, None, str(transition.target), "routed")
 
-    return await _in_transaction(work)
+    return await _in_transaction(work, ctx.organisation_id)
 
 
 # -- assignments (Penza pp.9, 11–14, 16; Parfino pp.10–16, 19) ---------------------------------
@@ -414,7 +416,7 @@ async def _assignment_action(
         await refresh_deadlines(rules, row["message"])
         return Outcome(row["message"], assignment_id, str(transition.target), event_kind)
 
-    return await _in_transaction(work)
+    return await _in_transaction(work, ctx.organisation_id)
 
 
 async def _follow_up(ctx: ActorContext, rules: OrganisationRules, message_id: int) -> None:

@@ -12,6 +12,7 @@ from app import clock
 from app.db.tables import Message
 from app.domain.intake import IncomingMessage
 from app.services.events import Actor, record_event
+from app.services.live import publish_change
 
 INITIAL_STATE = "collected"
 
@@ -53,7 +54,11 @@ async def intake_message(
                 message_id=message_id,
                 after={"state": INITIAL_STATE, "network": incoming.network},
             )
-            return message_id, True
+        else:
+            message_id = 0
+    if message_id:
+        await publish_change(organisation_id, message_id, "message_collected")
+        return message_id, True
     existing = (
         await Message.select(Message.id)
         .where((Message.organisation == organisation_id) & (Message.dedup_key == key))

@@ -8,9 +8,12 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from app import clock
 from app.domain.roles import Role
 from app.services.accounts import CurrentUser, load_current_user
 from app.services.api_tokens import token_owner
+from app.services.organisations import OrganisationNotFound, organisation_id_by_slug
+from app.services.substitutes import actor_context
 
 PUBLIC: dict[str, Any] = {"access": "public"}
 SIGNED_IN: dict[str, Any] = {"access": "signed_in"}
@@ -55,5 +58,19 @@ async def access_guard(
         return
     allowed: frozenset[Role] = handler.opt.get("roles", frozenset())
     slug = connection.path_params.get("org_slug")
-    if access != "roles" or not slug or not (user.roles_in(slug) & allowed):
+    if access != "roles" or not slug:
         raise PermissionDeniedException("Недостаточно прав для этого раздела.")
+    if user.roles_in(slug) & allowed:
+        return
+    if not (await substituted_roles(user.id, slug) & allowed):
+        raise PermissionDeniedException("Недостаточно прав для этого раздела.")
+
+
+async def substituted_roles(user_id: int, slug: str) -> frozenset[Role]:
+    """Roles a user carries today only as the substitute of an absent colleague."""
+    try:
+        organisation_id = await organisation_id_by_slug(slug)
+    except OrganisationNotFound:
+        return frozenset()
+    context = await actor_context(user_id, organisation_id, clock.now().date())
+    return frozenset(context.on_behalf)

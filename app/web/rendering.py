@@ -28,6 +28,11 @@ def page(
         )
     return Template(
         template_name,
-        context={"current_user": user, "active_membership": active, **context},
+        context={
+            "current_user": user,
+            "active_membership": active,
+            "request_path": request.url.path,
+            **context,
+        },
         status_code=status_code,
     )

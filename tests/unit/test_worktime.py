@@ -294,3 +294,17 @@ def test_errors_are_value_errors_with_russian_text() -> None:
     assert issubclass(WorktimeError, ValueError)
     assert WorktimeError("x").message_ru
     assert WorktimeError("x", "свой текст").message_ru == "свой текст"
+
+
+def test_working_intervals_clip_and_skip_lunch_and_weekend() -> None:
+    wc = WorkCalendar(WeeklySchedule.five_day_40h(), ProductionCalendar.russia())
+    msk = ZoneInfo("Europe/Moscow")
+    start = datetime(2025, 3, 14, 12, 30, tzinfo=msk)  # Friday
+    end = datetime(2025, 3, 17, 10, 0, tzinfo=msk)  # Monday
+    intervals = wc.working_intervals(start, end)
+    assert [(a.strftime("%d %H:%M"), b.strftime("%d %H:%M")) for a, b in intervals] == [
+        ("14 12:30", "14 13:00"),
+        ("14 14:00", "14 18:00"),
+        ("17 09:00", "17 10:00"),
+    ]
+    assert sum((b - a for a, b in intervals), timedelta()) == wc.between(start, end)

@@ -40,37 +40,12 @@ def _role_page(request: Request[Any, Any, Any], role: Role) -> Template:
     return page(request, "roles/placeholder.html", role=role, coming=COMING[role])
 
 
-class RolePagesController(Controller):
-    """One landing page per role, inside an organisation."""
+class AdminPagesController(Controller):
+    """The administrator's page (the editors come with the admin part of the portal)."""
 
     include_in_schema = False
 
     path = "/o/{org_slug:str}"
-
-    @get("/specialist", opt=roles(Role.SPECIALIST))
-    async def specialist(self, request: Request[Any, Any, Any]) -> Template:
-        """Specialist (monitoring) page."""
-        return _role_page(request, Role.SPECIALIST)
-
-    @get("/coordinator", opt=roles(Role.COORDINATOR))
-    async def coordinator(self, request: Request[Any, Any, Any]) -> Template:
-        """Coordinator page (Parfino)."""
-        return _role_page(request, Role.COORDINATOR)
-
-    @get("/executor", opt=roles(Role.EXECUTOR))
-    async def executor(self, request: Request[Any, Any, Any]) -> Template:
-        """Executor page."""
-        return _role_page(request, Role.EXECUTOR)
-
-    @get("/official", opt=roles(Role.OFFICIAL))
-    async def official(self, request: Request[Any, Any, Any]) -> Template:
-        """Oversight page."""
-        return _role_page(request, Role.OFFICIAL)
-
-    @get("/head", opt=roles(Role.HEAD))
-    async def head(self, request: Request[Any, Any, Any]) -> Template:
-        """Head of administration page."""
-        return _role_page(request, Role.HEAD)
 
     @get("/admin", opt=roles(Role.ADMIN))
     async def admin(self, request: Request[Any, Any, Any]) -> Template:

@@ -1,0 +1,277 @@
+"""The case page and every lifecycle action on it (HTMX partial updates)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+
+from app.domain.lifecycle import DraftKind
+from app.domain.regulation_model import Importance, RefusalReason
+from app.domain.roles import Role
+from app.services import cases
+from app.services.case_view import CaseView, case_view
+from app.services.cases import CaseError, RouteTarget
+from app.services.organisations import OrganisationRules
+from app.services.substitutes import ActorContext
+from app.web.deps import provide_actor, provide_rules
+from app.web.forms import form_int, form_list, form_text
+from app.web.guards import roles
+from app.web.rendering import page
+
+ALL_ROLES = roles(*Role)
+Form = URLEncodedBody[dict[str, Any]]
+
+
+async def _visible_case(rules: OrganisationRules, actor: ActorContext, message_id: int) -> CaseView:
+    view = await case_view(rules, actor, message_id)
+    if view is None:
+        raise NotFoundException()
+    # Someone who is only an executor sees only the cases of their departments.
+    if actor.roles <= {Role.EXECUTOR} and not any(
+        a.row["department"] in actor.department_ids for a in view.assignments
+    ):
+        raise NotFoundException()
+    return view
+
+
+async def render_case(
+    request: Request[Any, Any, Any],
+    rules: OrganisationRules,
+    actor: ActorContext,
+    message_id: int,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    view = await _visible_case(rules, actor, message_id)
+    template = "cases/_case.html" if request.headers.get("hx-request") else "cases/page.html"
+    return page(
+        request, template, status_code, case=view, rules=rules, actor=actor, error=error,
+        kinds=list(DraftKind), refusal_reasons=rules.profile.refusal_reasons,
+    )  # fmt: skip
+
+
+async def _act(
+    request: Request[Any, Any, Any],
+    rules: OrganisationRules,
+    actor: ActorContext,
+    message_id: int,
+    action: Callable[[], Awaitable[Any]],
+    as_row: bool = False,
+) -> Template | Redirect:
+    await _visible_case(rules, actor, message_id)
+    try:
+        await action()
+    except CaseError as error:
+        if as_row:
+            return await _row_result(request, rules, actor, message_id, error.message_ru)
+        status = 200 if request.headers.get("hx-request") else 409
+        return await render_case(request, rules, actor, message_id, error.message_ru, status)
+    if not request.headers.get("hx-request"):
+        return Redirect(f"/o/{rules.slug}/cases/{message_id}")
+    if as_row:
+        return await _row_result(request, rules, actor, message_id)
+    return await render_case(request, rules, actor, message_id)
+
+
+async def _row_result(
+    request: Request[Any, Any, Any],
+    rules: OrganisationRules,
+    actor: ActorContext,
+    message_id: int,
+    error: str | None = None,
+) -> Template:
+    """A screening decision taken in the «Новые» queue: the row says what became of it."""
+    view = await _visible_case(rules, actor, message_id)
+    return page(request, "specialist/_new_row_result.html", case=view, rules=rules, error=error)
+
+
+class CaseController(Controller):
+    """One case: its page and the actions of the lifecycle."""
+
+    path = "/o/{org_slug:str}/cases/{message_id:int}"
+    include_in_schema = False
+    dependencies = {  # noqa: RUF012 — Litestar reads it as a class attribute
+        "rules": Provide(provide_rules),
+        "actor": Provide(provide_actor),
+    }
+
+    @get("/", opt=ALL_ROLES)
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        rules: OrganisationRules,
+        actor: ActorContext,
+        message_id: int,
+    ) -> Template:
+        """The case page."""
+        return await render_case(request, rules, actor, message_id)
+
+    @post("/mark", opt=roles(Role.SPECIALIST))
+    async def mark(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Needs a reaction: topics, importance, optional earlier case."""
+        importance = Importance(form_text(data, "importance", 10) or "normal")
+        repeat_of = form_int(data, "repeat_of")
+        topics = form_list(data, "topics")
+        return await _act(request, rules, actor, message_id, lambda: cases.mark_for_reaction(
+            actor, message_id, form_int(data, "version") or 0, topics, importance, repeat_of
+        ), as_row=form_text(data, "return_to", 10) == "row")  # fmt: skip
+
+    @post("/refuse", opt=roles(Role.SPECIALIST))
+    async def refuse(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Not subject to processing, with the reason."""
+        raw = form_text(data, "reason", 40)
+        reason = RefusalReason(raw) if raw in set(RefusalReason) else None
+        if reason is None:
+            return await render_case(
+                request, rules, actor, message_id, "Выберите основание отказа."
+            )
+        return await _act(request, rules, actor, message_id, lambda: cases.refuse(
+            actor, message_id, form_int(data, "version") or 0, reason,
+            form_text(data, "comment", 2000),
+        ), as_row=form_text(data, "return_to", 10) == "row")  # fmt: skip
+
+    @post("/undo", opt=roles(Role.SPECIALIST))
+    async def undo(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Take back a screening decision (same person, within the window)."""
+        return await _act(request, rules, actor, message_id, lambda: cases.undo_screening(
+            actor, message_id, form_int(data, "version") or 0
+        ), as_row=form_text(data, "return_to", 10) == "row")  # fmt: skip
+
+    @post("/reclassify", opt=roles(Role.SPECIALIST))
+    async def reclassify(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Change topics or importance."""
+        importance = Importance(form_text(data, "importance", 10) or "normal")
+        return await _act(request, rules, actor, message_id, lambda: cases.reclassify(
+            actor, message_id, form_int(data, "version") or 0, form_list(data, "topics"),
+            importance,
+        ))  # fmt: skip
+
+    @post("/hand-over", opt=roles(Role.SPECIALIST))
+    async def hand_over(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Pass to the coordinator (Parfino p.7)."""
+        return await _act(request, rules, actor, message_id, lambda: cases.hand_over(
+            actor, message_id, form_int(data, "version") or 0
+        ))  # fmt: skip
+
+    @post("/route", opt=roles(Role.SPECIALIST, Role.COORDINATOR))
+    async def route(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Send to one or several departments (split by topic)."""
+        targets = [
+            RouteTarget(int(d), form_text(data, f"topic_{d}", 120))
+            for d in form_list(data, "departments")
+            if d.isdigit()
+        ]
+        return await _act(request, rules, actor, message_id, lambda: cases.route(
+            actor, message_id, form_int(data, "version") or 0, targets
+        ))  # fmt: skip
+
+
+class AssignmentActionsController(Controller):
+    """Actions on one assignment of a case."""
+
+    path = "/o/{org_slug:str}/cases/{message_id:int}/assignments/{assignment_id:int}"
+    include_in_schema = False
+    dependencies = {  # noqa: RUF012 — Litestar reads it as a class attribute
+        "rules": Provide(provide_rules),
+        "actor": Provide(provide_actor),
+    }
+
+    @post("/submit", opt=roles(Role.EXECUTOR))
+    async def submit(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, assignment_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Submit a draft for approval."""
+        raw = form_text(data, "kind", 20) or "final"
+        kind = DraftKind(raw) if raw in set(DraftKind) else DraftKind.FINAL
+        return await _act(request, rules, actor, message_id, lambda: cases.submit_draft(
+            actor, assignment_id, form_int(data, "version") or 0, kind,
+            form_text(data, "text", 20_000),
+        ))  # fmt: skip
+
+    @post("/resubmit", opt=roles(Role.EXECUTOR))
+    async def resubmit(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, assignment_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Send the revised draft back for approval."""
+        return await _act(request, rules, actor, message_id, lambda: cases.resubmit(
+            actor, assignment_id, form_int(data, "version") or 0, form_text(data, "text", 20_000)
+        ))  # fmt: skip
+
+    @post("/return-outside", opt=roles(Role.EXECUTOR))
+    async def return_outside(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, assignment_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """«Не в нашей компетенции» with a reason (Penza p.9)."""
+        reason = form_text(data, "reason", 2000)
+        version = form_int(data, "version") or 0
+        return await _act(request, rules, actor, message_id, lambda: (
+            cases.return_outside_competence(actor, assignment_id, version, reason)
+        ))  # fmt: skip
+
+    @post("/approve", opt=roles(Role.SPECIALIST))
+    async def approve(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, assignment_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Approve the submitted draft."""
+        return await _act(request, rules, actor, message_id, lambda: cases.approve(
+            actor, assignment_id, form_int(data, "version") or 0
+        ))  # fmt: skip
+
+    @post("/return", opt=roles(Role.SPECIALIST))
+    async def return_for_revision(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, assignment_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Return the draft for revision with a comment."""
+        return await _act(request, rules, actor, message_id, lambda: cases.return_for_revision(
+            actor, assignment_id, form_int(data, "version") or 0, form_text(data, "comment", 2000)
+        ))  # fmt: skip
+
+    @post("/publish", opt=roles(Role.SPECIALIST, Role.COORDINATOR))
+    async def publish(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, assignment_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """«Опубликовано»: the link of the posted answer."""
+        return await _act(request, rules, actor, message_id, lambda: cases.publish(
+            actor, assignment_id, form_int(data, "version") or 0, form_text(data, "url", 1000),
+            form_text(data, "external_id", 200),
+        ))  # fmt: skip
+
+    @post("/reply", opt=roles(Role.SPECIALIST, Role.COORDINATOR, Role.EXECUTOR))
+    async def reply(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
+        message_id: int, assignment_id: int, data: Form,
+    ) -> Template | Redirect:  # fmt: skip
+        """Record the author's reply to a clarification request."""
+        return await _act(request, rules, actor, message_id, lambda: cases.record_reply(
+            actor, assignment_id, form_int(data, "version") or 0, form_text(data, "reply", 2000)
+        ))  # fmt: skip

@@ -1,0 +1,80 @@
+"""Manual entry of a message by the specialist (network, link, author, text, attachments)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import Provide
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+
+from app.domain.intake import NETWORKS, IntakeError, validate_incoming
+from app.domain.roles import Role
+from app.services.events import Actor
+from app.services.intake import intake_message
+from app.services.organisations import OrganisationRules
+from app.web.deps import provide_rules
+from app.web.forms import form_text
+from app.web.guards import roles
+from app.web.rendering import page
+
+FIELDS = ("network", "url", "author_name", "author_url", "text", "posted_at", "attachments")
+
+
+def _raw_message(form: dict[str, str], rules: OrganisationRules) -> dict[str, Any]:
+    """The form as intake input: local posted-at gets the organisation's zone."""
+    raw: dict[str, Any] = {k: v for k, v in form.items() if k not in ("posted_at", "attachments")}
+    if form["posted_at"]:
+        try:
+            raw["posted_at"] = datetime.fromisoformat(form["posted_at"]).replace(
+                tzinfo=rules.calendar.tz
+            )
+        except ValueError:
+            raw["posted_at"] = form["posted_at"]  # the validator names the problem
+    raw["attachments"] = [
+        {"url": line.strip(), "kind": "video" if "video" in line else "photo"}
+        for line in form["attachments"].splitlines()
+        if line.strip()
+    ]
+    return raw
+
+
+class ManualEntryController(Controller):
+    """«Ручной ввод»: a message the monitoring system did not catch."""
+
+    path = "/o/{org_slug:str}/specialist/entry"
+    include_in_schema = False
+    dependencies = {"rules": Provide(provide_rules)}  # noqa: RUF012
+
+    @get("/", opt=roles(Role.SPECIALIST))
+    async def form(self, request: Request[Any, Any, Any], rules: OrganisationRules) -> Template:
+        """The empty form."""
+        empty = dict.fromkeys(FIELDS, "")
+        empty["network"] = "vk"
+        return page(
+            request, "specialist/entry.html", form=empty, errors={}, networks=NETWORKS, rules=rules
+        )
+
+    @post("/", opt=roles(Role.SPECIALIST))
+    async def submit(
+        self,
+        request: Request[Any, Any, Any],
+        rules: OrganisationRules,
+        data: URLEncodedBody[dict[str, Any]],
+    ) -> Template | Redirect:
+        """Validate and store; on errors the form comes back with everything typed."""
+        form = {k: form_text(data, k, 25_000) for k in FIELDS}
+        try:
+            incoming = validate_incoming(_raw_message(form, rules))
+        except IntakeError as error:
+            return page(
+                request, "specialist/entry.html", 400,
+                form=form, errors=error.errors, networks=NETWORKS, rules=rules,
+            )  # fmt: skip
+        user = request.state["current_user"]
+        message_id, _ = await intake_message(
+            rules.id, incoming, Actor(user.id, str(Role.SPECIALIST))
+        )
+        return Redirect(f"/o/{rules.slug}/cases/{message_id}")

@@ -1,0 +1,139 @@
+"""The role pages: specialist, coordinator, executor, official and head queues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.di import Provide
+from litestar.response import Template
+
+from app.domain.intake import NETWORKS
+from app.domain.roles import Role
+from app.services import queues
+from app.services.organisations import OrganisationRules
+from app.services.oversight import department_figures, period_starts
+from app.services.queues import QueueFilters
+from app.services.substitutes import ActorContext
+from app.web.deps import provide_actor, provide_rules
+from app.web.guards import roles
+from app.web.rendering import page
+
+
+def _is_partial(request: Request[Any, Any, Any]) -> bool:
+    # The live refresh asks for the rows only; a normal navigation gets the page.
+    return bool(request.headers.get("hx-request")) and request.query_params.get("rows") == "1"
+
+
+def _queue(
+    request: Request[Any, Any, Any],
+    rules: OrganisationRules,
+    template: str,
+    rows_template: str,
+    rows: list[Any],
+    **context: Any,
+) -> Template:
+    intervals = queues.working_intervals_for(rules)
+    name = rows_template if _is_partial(request) else template
+    return page(request, name, rows=rows, rules=rules, intervals=intervals, **context)
+
+
+class RolePagesController(Controller):
+    """Queues of each role, inside an organisation."""
+
+    path = "/o/{org_slug:str}"
+    include_in_schema = False
+    dependencies = {  # noqa: RUF012 — Litestar reads it as a class attribute
+        "rules": Provide(provide_rules),
+        "actor": Provide(provide_actor),
+    }
+
+    @get("/specialist", opt=roles(Role.SPECIALIST))
+    async def specialist_new(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules
+    ) -> Template:
+        """«Новые»: collected messages to screen."""
+        rows = await queues.new_messages(rules)
+        return _queue(
+            request, rules, "specialist/new.html", "specialist/_new_rows.html", rows,
+            refusal_reasons=rules.profile.refusal_reasons,
+        )  # fmt: skip
+
+    @get("/specialist/work", opt=roles(Role.SPECIALIST, Role.COORDINATOR, Role.OFFICIAL))
+    async def specialist_work(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules
+    ) -> Template:
+        """«В работе»: every open case by its nearest deadline, with filters and search."""
+        filters = QueueFilters.parse(dict(request.query_params))
+        rows = await queues.open_cases(rules, filters)
+        from app.db.tables import Department
+
+        departments = (
+            await Department.select(Department.id, Department.name)
+            .where((Department.organisation == rules.id) & Department.is_active.eq(True))
+            .order_by(Department.name)
+        )
+        return _queue(
+            request, rules, "specialist/work.html", "specialist/_work_rows.html", rows,
+            filters=filters, departments=departments, networks=NETWORKS,
+        )  # fmt: skip
+
+    @get("/specialist/review", opt=roles(Role.SPECIALIST))
+    async def specialist_review(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules
+    ) -> Template:
+        """«На согласовании»: drafts waiting for approval."""
+        rows = await queues.assignments(rules, states=("draft_submitted",))
+        return _queue(
+            request, rules, "specialist/review.html", "specialist/_assignment_rows.html", rows
+        )
+
+    @get("/coordinator", opt=roles(Role.COORDINATOR))
+    async def coordinator(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules
+    ) -> Template:
+        """Routing and splitting: detected messages handed over to the coordinator."""
+        rows = await queues.open_cases(rules, states=("routing",))
+        return _queue(
+            request, rules, "coordinator/routing.html", "specialist/_work_rows.html", rows
+        )
+
+    @get("/coordinator/publish", opt=roles(Role.COORDINATOR, Role.SPECIALIST))
+    async def coordinator_publish(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules
+    ) -> Template:
+        """«К публикации»: approved answers waiting to be posted."""
+        rows = await queues.assignments(rules, states=("approved",))
+        return _queue(
+            request, rules, "coordinator/publish.html", "specialist/_assignment_rows.html", rows
+        )
+
+    @get("/executor", opt=roles(Role.EXECUTOR))
+    async def executor(
+        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext
+    ) -> Template:
+        """The department's assignments with countdowns to the draft and the answer."""
+        rows = await queues.assignments(rules, department_ids=actor.department_ids)
+        return _queue(
+            request, rules, "executor/inbox.html", "specialist/_assignment_rows.html", rows
+        )
+
+    @get("/official", opt=roles(Role.OFFICIAL))
+    async def official(self, request: Request[Any, Any, Any], rules: OrganisationRules) -> Template:
+        """Oversight: overdue and at-risk cases, department figures for the week and month."""
+        rows = [
+            r
+            for r in await queues.open_cases(rules, limit=200)
+            if r.countdown is not None and r.countdown.level != "ok"
+        ]
+        week, month = period_starts(rules)
+        return _queue(
+            request, rules, "official/page.html", "specialist/_work_rows.html", rows,
+            week=await department_figures(rules, week),
+            month=await department_figures(rules, month),
+        )  # fmt: skip
+
+    @get("/head", opt=roles(Role.HEAD))
+    async def head(self, request: Request[Any, Any, Any], rules: OrganisationRules) -> Template:
+        """The head's reports (filled by the reports issue)."""
+        return page(request, "head/page.html", rules=rules)

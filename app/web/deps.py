@@ -1,0 +1,32 @@
+"""Dependencies of the organisation's pages: its rules and the acting person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import NotFoundException
+
+from app import clock
+from app.services.organisations import (
+    OrganisationNotFound,
+    OrganisationRules,
+    organisation_id_by_slug,
+    organisation_rules,
+)
+from app.services.substitutes import ActorContext, actor_context
+
+
+async def provide_rules(org_slug: str) -> OrganisationRules:
+    """The organisation in the path (the guard has already checked membership)."""
+    try:
+        return await organisation_rules(await organisation_id_by_slug(org_slug))
+    except OrganisationNotFound:
+        raise NotFoundException() from None
+
+
+async def provide_actor(request: Request[Any, Any, Any], rules: OrganisationRules) -> ActorContext:
+    """The signed-in user acting in this organisation today, substitutions included."""
+    user = request.state["current_user"]
+    today = clock.now().astimezone(rules.calendar.tz).date()
+    return await actor_context(user.id, rules.id, today)

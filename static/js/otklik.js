@@ -1,0 +1,125 @@
+/* Otklik: countdowns in working time, keyboard screening, draft preview. No dependencies. */
+(function () {
+  "use strict";
+
+  // Working intervals [start, end) in server time, given by the page; the offset maps the
+  // browser's clock onto the server's so that a wrong local clock cannot skew a countdown.
+  var intervals = [];
+  var offset = 0;
+
+  function loadIntervals() {
+    var node = document.getElementById("work-intervals");
+    if (!node) return;
+    try {
+      var data = JSON.parse(node.textContent);
+      offset = Date.parse(data.now) - Date.now();
+      intervals = data.intervals.map(function (p) { return [Date.parse(p[0]), Date.parse(p[1])]; });
+    } catch (e) { intervals = []; }
+  }
+
+  function serverNow() { return Date.now() + offset; }
+
+  // Working milliseconds in [from, to): the clock stops outside working hours.
+  function workingBetween(from, to) {
+    var total = 0;
+    for (var i = 0; i < intervals.length; i++) {
+      var a = Math.max(intervals[i][0], from), b = Math.min(intervals[i][1], to);
+      if (b > a) total += b - a;
+    }
+    return total;
+  }
+
+  function hhmm(seconds) {
+    var s = Math.trunc(seconds), sign = s < 0 ? "−" : "", a = Math.abs(s);
+    var m = Math.floor((a % 3600) / 60);
+    return sign + Math.floor(a / 3600) + ":" + (m < 10 ? "0" : "") + m;
+  }
+
+  function tick() {
+    var now = serverNow();
+    var nodes = document.querySelectorAll(".countdown[data-at]");
+    for (var i = 0; i < nodes.length; i++) {
+      var el = nodes[i];
+      var at = Date.parse(el.dataset.at);
+      var remaining = Number(el.dataset.remaining) - workingBetween(at, now) / 1000;
+      var budget = Number(el.dataset.budget);
+      var level = remaining < 0 ? "overdue" : (budget && remaining < 0.25 * budget ? "warn" : "ok");
+      el.className = "countdown level-" + level;
+      var value = el.querySelector(".cd-value");
+      var text = hhmm(remaining);
+      if (value && value.textContent !== text) value.textContent = text;
+    }
+  }
+
+  // j/k move between rows, Enter opens, 1/2 mark, 0 goes to the refusal reason.
+  function onKey(event) {
+    var target = event.target;
+    if (target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
+    var rows = Array.prototype.slice.call(document.querySelectorAll("[data-row]"));
+    if (!rows.length) return;
+    var current = target.closest("[data-row]");
+    var index = rows.indexOf(current);
+    if (event.key === "j" || event.key === "k") {
+      var next = rows[Math.min(Math.max(index + (event.key === "j" ? 1 : -1), 0), rows.length - 1)];
+      if (index < 0) next = rows[0];
+      next.focus();
+      event.preventDefault();
+      return;
+    }
+    if (!current) return;
+    if (event.key === "Enter" && target === current) {
+      window.location.href = current.dataset.href;
+    } else if (event.key === "1" || event.key === "2") {
+      var button = current.querySelector('[data-key="' + event.key + '"]');
+      if (button) { button.click(); event.preventDefault(); }
+    } else if (event.key === "0") {
+      var select = current.querySelector('[data-key="0"]');
+      if (select) { select.focus(); event.preventDefault(); }
+    }
+  }
+
+  // A live refresh must not wipe what someone is typing in a queue: wait until they leave it.
+  function holdRefresh(event) {
+    var queue = event.detail.elt;
+    if (!queue || queue.id !== "queue") return;
+    var active = document.activeElement;
+    var typing = active && queue.contains(active) && active.matches("input, textarea, select");
+    var filled = Array.prototype.some.call(queue.querySelectorAll("input:not([type=hidden]), textarea"),
+      function (el) { return el.value.trim() !== ""; });
+    if (typing || filled) {
+      event.preventDefault();
+      queue.dataset.pending = "1";
+    }
+  }
+
+  function resumeRefresh(event) {
+    var queue = document.getElementById("queue");
+    if (queue && queue.dataset.pending && !queue.contains(event.relatedTarget)) {
+      delete queue.dataset.pending;
+      if (window.htmx) window.htmx.trigger(queue, "sse:change");
+    }
+  }
+
+  function preview(event) {
+    var area = event.target;
+    if (!area.matches || !area.matches("textarea[data-preview]")) return;
+    var box = document.getElementById(area.dataset.preview);
+    if (!box) return;
+    box.querySelector(".preview-text").textContent = area.value;
+    var limit = Number(area.dataset.limit || 0);
+    var count = box.querySelector(".preview-count");
+    count.textContent = limit ? area.value.length + " из " + limit + " знаков" : area.value.length + " знаков";
+    box.classList.toggle("over", limit > 0 && area.value.length > limit);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    loadIntervals();
+    tick();
+    setInterval(tick, 1000);
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("input", preview);
+    document.addEventListener("htmx:beforeRequest", holdRefresh);
+    document.addEventListener("focusout", resumeRefresh);
+    document.body.addEventListener("htmx:afterSwap", function () { loadIntervals(); tick(); });
+  });
+})();
