@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.config import get_settings
 from app.db.tables import Department, Organisation, User
 from app.domain.roles import Role
 from app.services.accounts import create_user, grant_role
+from app.services.demo_cases import load_demo_cases
 from app.services.passwords import cached_hash
 
 DEMO_PASSWORD = "otklik-demo"  # noqa: S105 — printed by `make run`, refused in prod
@@ -111,8 +113,8 @@ async def _user(login: str, full_name: str) -> User:
     return await create_user(login, full_name, "", password_hash=cached_hash(DEMO_PASSWORD))
 
 
-async def load_demo() -> None:
-    """Create the demo organisations, departments and users unless they exist."""
+async def load_demo(*, with_cases: bool | None = None) -> None:
+    """Create the demo organisations, departments and users unless they exist, then cases."""
     admin = await _user("admin", "Администратор системы")
     for spec in DEMO_ORGANISATIONS:
         organisation = await Organisation.objects().get_or_create(
@@ -135,3 +137,7 @@ async def load_demo() -> None:
             department = departments[spec.executor_department] if role == Role.EXECUTOR else None
             await grant_role(user, organisation, role, department)
         await grant_role(admin, organisation, Role.ADMIN)
+    # Demo messages in every state; by default not under OTKLIK_ENV=test, where tests
+    # build exactly the cases they assert on (test_demo_cases asks for them explicitly).
+    if with_cases if with_cases is not None else get_settings().env != "test":
+        await load_demo_cases()
