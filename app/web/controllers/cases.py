@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
-from litestar.params import URLEncodedBody
+from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from app.domain.lifecycle import DraftKind
@@ -17,9 +17,7 @@ from app.domain.roles import Role
 from app.services import cases
 from app.services.case_view import CaseView, case_view
 from app.services.cases import CaseError, RouteTarget
-from app.services.organisations import OrganisationRules
-from app.services.substitutes import ActorContext
-from app.web.deps import provide_actor, provide_rules
+from app.web.deps import Actor, Req, Rules, provide_actor, provide_rules
 from app.web.forms import form_int, form_list, form_text
 from app.web.guards import roles
 from app.web.rendering import page
@@ -28,7 +26,7 @@ ALL_ROLES = roles(*Role)
 Form = URLEncodedBody[dict[str, Any]]
 
 
-async def _visible_case(rules: OrganisationRules, actor: ActorContext, message_id: int) -> CaseView:
+async def _visible_case(rules: Rules, actor: Actor, message_id: int) -> CaseView:
     view = await case_view(rules, actor, message_id)
     if view is None:
         raise NotFoundException()
@@ -41,9 +39,9 @@ async def _visible_case(rules: OrganisationRules, actor: ActorContext, message_i
 
 
 async def render_case(
-    request: Request[Any, Any, Any],
-    rules: OrganisationRules,
-    actor: ActorContext,
+    request: Req,
+    rules: Rules,
+    actor: Actor,
     message_id: int,
     error: str | None = None,
     status_code: int = 200,
@@ -57,9 +55,9 @@ async def render_case(
 
 
 async def _act(
-    request: Request[Any, Any, Any],
-    rules: OrganisationRules,
-    actor: ActorContext,
+    request: Req,
+    rules: Rules,
+    actor: Actor,
     message_id: int,
     action: Callable[[], Awaitable[Any]],
     as_row: bool = False,
@@ -80,9 +78,9 @@ async def _act(
 
 
 async def _row_result(
-    request: Request[Any, Any, Any],
-    rules: OrganisationRules,
-    actor: ActorContext,
+    request: Req,
+    rules: Rules,
+    actor: Actor,
     message_id: int,
     error: str | None = None,
 ) -> Template:
@@ -104,19 +102,23 @@ class CaseController(Controller):
     @get("/", opt=ALL_ROLES)
     async def show(
         self,
-        request: Request[Any, Any, Any],
-        rules: OrganisationRules,
-        actor: ActorContext,
-        message_id: int,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
     ) -> Template:
         """The case page."""
         return await render_case(request, rules, actor, message_id)
 
     @post("/mark", opt=roles(Role.SPECIALIST))
     async def mark(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Needs a reaction: topics, importance, optional earlier case."""
         importance = Importance(form_text(data, "importance", 10) or "normal")
         repeat_of = form_int(data, "repeat_of")
@@ -127,9 +129,13 @@ class CaseController(Controller):
 
     @post("/refuse", opt=roles(Role.SPECIALIST))
     async def refuse(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Not subject to processing, with the reason."""
         raw = form_text(data, "reason", 40)
         reason = RefusalReason(raw) if raw in set(RefusalReason) else None
@@ -144,9 +150,13 @@ class CaseController(Controller):
 
     @post("/undo", opt=roles(Role.SPECIALIST))
     async def undo(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Take back a screening decision (same person, within the window)."""
         return await _act(request, rules, actor, message_id, lambda: cases.undo_screening(
             actor, message_id, form_int(data, "version") or 0
@@ -154,9 +164,13 @@ class CaseController(Controller):
 
     @post("/reclassify", opt=roles(Role.SPECIALIST))
     async def reclassify(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Change topics or importance."""
         importance = Importance(form_text(data, "importance", 10) or "normal")
         return await _act(request, rules, actor, message_id, lambda: cases.reclassify(
@@ -166,9 +180,13 @@ class CaseController(Controller):
 
     @post("/hand-over", opt=roles(Role.SPECIALIST))
     async def hand_over(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Pass to the coordinator (Parfino p.7)."""
         return await _act(request, rules, actor, message_id, lambda: cases.hand_over(
             actor, message_id, form_int(data, "version") or 0
@@ -176,9 +194,13 @@ class CaseController(Controller):
 
     @post("/route", opt=roles(Role.SPECIALIST, Role.COORDINATOR))
     async def route(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Send to one or several departments (split by topic)."""
         targets = [
             RouteTarget(int(d), form_text(data, f"topic_{d}", 120))
@@ -202,9 +224,14 @@ class AssignmentActionsController(Controller):
 
     @post("/submit", opt=roles(Role.EXECUTOR))
     async def submit(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, assignment_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        assignment_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Submit a draft for approval."""
         raw = form_text(data, "kind", 20) or "final"
         kind = DraftKind(raw) if raw in set(DraftKind) else DraftKind.FINAL
@@ -215,9 +242,14 @@ class AssignmentActionsController(Controller):
 
     @post("/resubmit", opt=roles(Role.EXECUTOR))
     async def resubmit(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, assignment_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        assignment_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Send the revised draft back for approval."""
         return await _act(request, rules, actor, message_id, lambda: cases.resubmit(
             actor, assignment_id, form_int(data, "version") or 0, form_text(data, "text", 20_000)
@@ -225,9 +257,14 @@ class AssignmentActionsController(Controller):
 
     @post("/return-outside", opt=roles(Role.EXECUTOR))
     async def return_outside(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, assignment_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        assignment_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """«Не в нашей компетенции» with a reason (Penza p.9)."""
         reason = form_text(data, "reason", 2000)
         version = form_int(data, "version") or 0
@@ -237,9 +274,14 @@ class AssignmentActionsController(Controller):
 
     @post("/approve", opt=roles(Role.SPECIALIST))
     async def approve(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, assignment_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        assignment_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Approve the submitted draft."""
         return await _act(request, rules, actor, message_id, lambda: cases.approve(
             actor, assignment_id, form_int(data, "version") or 0
@@ -247,9 +289,14 @@ class AssignmentActionsController(Controller):
 
     @post("/return", opt=roles(Role.SPECIALIST))
     async def return_for_revision(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, assignment_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        assignment_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Return the draft for revision with a comment."""
         return await _act(request, rules, actor, message_id, lambda: cases.return_for_revision(
             actor, assignment_id, form_int(data, "version") or 0, form_text(data, "comment", 2000)
@@ -257,9 +304,14 @@ class AssignmentActionsController(Controller):
 
     @post("/publish", opt=roles(Role.SPECIALIST, Role.COORDINATOR))
     async def publish(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, assignment_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        assignment_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """«Опубликовано»: the link of the posted answer."""
         return await _act(request, rules, actor, message_id, lambda: cases.publish(
             actor, assignment_id, form_int(data, "version") or 0, form_text(data, "url", 1000),
@@ -268,9 +320,14 @@ class AssignmentActionsController(Controller):
 
     @post("/reply", opt=roles(Role.SPECIALIST, Role.COORDINATOR, Role.EXECUTOR))
     async def reply(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext,
-        message_id: int, assignment_id: int, data: Form,
-    ) -> Template | Redirect:  # fmt: skip
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
+        message_id: FromPath[int],
+        assignment_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
         """Record the author's reply to a clarification request."""
         return await _act(request, rules, actor, message_id, lambda: cases.record_reply(
             actor, assignment_id, form_int(data, "version") or 0, form_text(data, "reply", 2000)

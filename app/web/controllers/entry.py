@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import Provide
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
@@ -14,8 +14,7 @@ from app.domain.intake import NETWORKS, IntakeError, validate_incoming
 from app.domain.roles import Role
 from app.services.events import Actor
 from app.services.intake import intake_message
-from app.services.organisations import OrganisationRules
-from app.web.deps import provide_rules
+from app.web.deps import Req, Rules, provide_rules
 from app.web.forms import form_text
 from app.web.guards import roles
 from app.web.rendering import page
@@ -23,7 +22,7 @@ from app.web.rendering import page
 FIELDS = ("network", "url", "author_name", "author_url", "text", "posted_at", "attachments")
 
 
-def _raw_message(form: dict[str, str], rules: OrganisationRules) -> dict[str, Any]:
+def _raw_message(form: dict[str, str], rules: Rules) -> dict[str, Any]:
     """The form as intake input: local posted-at gets the organisation's zone."""
     raw: dict[str, Any] = {k: v for k, v in form.items() if k not in ("posted_at", "attachments")}
     if form["posted_at"]:
@@ -49,7 +48,7 @@ class ManualEntryController(Controller):
     dependencies = {"rules": Provide(provide_rules)}  # noqa: RUF012
 
     @get("/", opt=roles(Role.SPECIALIST))
-    async def form(self, request: Request[Any, Any, Any], rules: OrganisationRules) -> Template:
+    async def form(self, request: Req, rules: Rules) -> Template:
         """The empty form."""
         empty = dict.fromkeys(FIELDS, "")
         empty["network"] = "vk"
@@ -60,8 +59,8 @@ class ManualEntryController(Controller):
     @post("/", opt=roles(Role.SPECIALIST))
     async def submit(
         self,
-        request: Request[Any, Any, Any],
-        rules: OrganisationRules,
+        request: Req,
+        rules: Rules,
         data: URLEncodedBody[dict[str, Any]],
     ) -> Template | Redirect:
         """Validate and store; on errors the form comes back with everything typed."""

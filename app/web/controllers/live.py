@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request, get
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from redis.asyncio import Redis
 
@@ -43,7 +44,7 @@ async def _changes(redis: Redis, channel: str) -> AsyncGenerator[ServerSentEvent
 
 @get("/o/{org_slug:str}/live", opt={**roles(*Role), "stream": True}, include_in_schema=False)
 async def live(
-    request: Request[Any, Any, Any], org_slug: str, redis: NamedDependency[Redis]
+    request: Request[Any, Any, Any], org_slug: FromPath[str], redis: NamedDependency[Redis]
 ) -> ServerSentEvent:
     """A change in any case of the organisation arrives as an SSE event named "change"."""
     channel = organisation_channel(await organisation_id_by_slug(org_slug))

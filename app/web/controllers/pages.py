@@ -4,30 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.di import Provide
 from litestar.response import Template
 
 from app.domain.intake import NETWORKS
 from app.domain.roles import Role
 from app.services import queues
-from app.services.organisations import OrganisationRules
 from app.services.oversight import department_figures, period_starts
 from app.services.queues import QueueFilters
-from app.services.substitutes import ActorContext
-from app.web.deps import provide_actor, provide_rules
+from app.web.deps import Actor, Req, Rules, provide_actor, provide_rules
 from app.web.guards import roles
 from app.web.rendering import page
 
 
-def _is_partial(request: Request[Any, Any, Any]) -> bool:
+def _is_partial(request: Req) -> bool:
     # The live refresh asks for the rows only; a normal navigation gets the page.
     return bool(request.headers.get("hx-request")) and request.query_params.get("rows") == "1"
 
 
 def _queue(
-    request: Request[Any, Any, Any],
-    rules: OrganisationRules,
+    request: Req,
+    rules: Rules,
     template: str,
     rows_template: str,
     rows: list[Any],
@@ -49,9 +47,7 @@ class RolePagesController(Controller):
     }
 
     @get("/specialist", opt=roles(Role.SPECIALIST))
-    async def specialist_new(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules
-    ) -> Template:
+    async def specialist_new(self, request: Req, rules: Rules) -> Template:
         """«Новые»: collected messages to screen."""
         rows = await queues.new_messages(rules)
         return _queue(
@@ -60,9 +56,7 @@ class RolePagesController(Controller):
         )  # fmt: skip
 
     @get("/specialist/work", opt=roles(Role.SPECIALIST, Role.COORDINATOR, Role.OFFICIAL))
-    async def specialist_work(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules
-    ) -> Template:
+    async def specialist_work(self, request: Req, rules: Rules) -> Template:
         """«В работе»: every open case by its nearest deadline, with filters and search."""
         filters = QueueFilters.parse(dict(request.query_params))
         rows = await queues.open_cases(rules, filters)
@@ -79,9 +73,7 @@ class RolePagesController(Controller):
         )  # fmt: skip
 
     @get("/specialist/review", opt=roles(Role.SPECIALIST))
-    async def specialist_review(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules
-    ) -> Template:
+    async def specialist_review(self, request: Req, rules: Rules) -> Template:
         """«На согласовании»: drafts waiting for approval."""
         rows = await queues.assignments(rules, states=("draft_submitted",))
         return _queue(
@@ -89,9 +81,7 @@ class RolePagesController(Controller):
         )
 
     @get("/coordinator", opt=roles(Role.COORDINATOR))
-    async def coordinator(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules
-    ) -> Template:
+    async def coordinator(self, request: Req, rules: Rules) -> Template:
         """Routing and splitting: detected messages handed over to the coordinator."""
         rows = await queues.open_cases(rules, states=("routing",))
         return _queue(
@@ -99,9 +89,7 @@ class RolePagesController(Controller):
         )
 
     @get("/coordinator/publish", opt=roles(Role.COORDINATOR, Role.SPECIALIST))
-    async def coordinator_publish(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules
-    ) -> Template:
+    async def coordinator_publish(self, request: Req, rules: Rules) -> Template:
         """«К публикации»: approved answers waiting to be posted."""
         rows = await queues.assignments(rules, states=("approved",))
         return _queue(
@@ -110,7 +98,10 @@ class RolePagesController(Controller):
 
     @get("/executor", opt=roles(Role.EXECUTOR))
     async def executor(
-        self, request: Request[Any, Any, Any], rules: OrganisationRules, actor: ActorContext
+        self,
+        request: Req,
+        rules: Rules,
+        actor: Actor,
     ) -> Template:
         """The department's assignments with countdowns to the draft and the answer."""
         rows = await queues.assignments(rules, department_ids=actor.department_ids)
@@ -119,7 +110,7 @@ class RolePagesController(Controller):
         )
 
     @get("/official", opt=roles(Role.OFFICIAL))
-    async def official(self, request: Request[Any, Any, Any], rules: OrganisationRules) -> Template:
+    async def official(self, request: Req, rules: Rules) -> Template:
         """Oversight: overdue and at-risk cases, department figures for the week and month."""
         rows = [
             r
@@ -134,6 +125,6 @@ class RolePagesController(Controller):
         )  # fmt: skip
 
     @get("/head", opt=roles(Role.HEAD))
-    async def head(self, request: Request[Any, Any, Any], rules: OrganisationRules) -> Template:
+    async def head(self, request: Req, rules: Rules) -> Template:
         """The head's reports (filled by the reports issue)."""
         return page(request, "head/page.html", rules=rules)
