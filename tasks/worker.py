@@ -10,6 +10,7 @@ from arq.connections import RedisSettings
 import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.config import get_settings
 from tasks.heartbeat import heartbeat
+from tasks.timers import send_emails, sweep_timers
 
 
 def redis_settings() -> RedisSettings:
@@ -38,9 +39,13 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     """arq settings (arq reads them as class attributes)."""
 
-    functions: ClassVar[list[Any]] = [heartbeat]
+    functions: ClassVar[list[Any]] = [heartbeat, sweep_timers, send_emails]
     cron_jobs: ClassVar[list[Any]] = [
-        cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True)
+        cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True),
+        # The sweep is the guarantee (the database is the source of truth); at startup it
+        # catches up whatever fell due while no worker ran.
+        cron(sweep_timers, second=5, run_at_startup=True, unique=True, timeout=300),
+        cron(send_emails, second=35, run_at_startup=False, unique=True, timeout=300),
     ]
     on_startup = startup
     on_shutdown = shutdown

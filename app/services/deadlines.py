@@ -18,6 +18,7 @@ from app.domain.deadlines import (
 from app.domain.lifecycle import AssignmentState, MessageState
 from app.domain.regulation_model import Importance
 from app.services.organisations import OrganisationRules
+from app.services.violations import record_closed_steps
 
 
 def _json(value: Any) -> Any:
@@ -88,13 +89,16 @@ def deadline_json(d: StepDeadline) -> dict[str, Any]:
 
 
 async def refresh_deadlines(rules: OrganisationRules, message_id: int) -> list[StepDeadline]:
-    """Store the case's deadlines and the binding one of the case and of each assignment."""
+    """Store the case's deadlines and the binding one of the case and of each assignment;
+    steps the change closed after their due instant become violations (app.services.violations)."""
+    before = await Message.select(Message.deadlines).where(Message.id == message_id).first()
     deadlines = await case_deadlines(rules, message_id)
     binding = binding_deadline(deadlines)
     answer = next((d for d in deadlines if str(d.step) == "answer" and d.due_at), None)
+    stored = [deadline_json(d) for d in deadlines]
     await Message.update(
         {
-            Message.deadlines: [deadline_json(d) for d in deadlines],
+            Message.deadlines: stored,
             Message.binding_due_at: _utc(binding.due_at) if binding else None,
             Message.binding_step: str(binding.step) if binding else "",
             Message.answer_due_at: _utc(answer.due_at) if answer else None,
@@ -108,4 +112,6 @@ async def refresh_deadlines(rules: OrganisationRules, message_id: int) -> list[S
                 Assignment.due_step: str(own.step) if own else "",
             }
         ).where(Assignment.id == row["id"])
+    previous = _json(before["deadlines"]) if before else []
+    await record_closed_steps(rules, message_id, previous, stored)
     return deadlines

@@ -1,0 +1,80 @@
+"""Helpers for timer tests: sweep at an instant, read what was notified and recorded."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from app.db.tables import Notification, User, Violation
+from app.services.timers import SweepResult, sweep
+from tests.integration.cases_helpers import Clock
+
+SECOND = timedelta(seconds=1)
+
+
+@pytest.fixture(autouse=True)
+async def pooled(servers: None) -> AsyncIterator[None]:
+    """A connection pool for the test (the sweep runs a dozen queries; connecting each time
+    would dominate). Import this fixture into a test module to use it."""
+    from app.db.piccolo_conf import DB
+
+    await DB.start_connection_pool(min_size=1, max_size=4)
+    yield
+    await DB.close_connection_pool()
+
+
+async def sweep_at(clock: Clock, instant: datetime) -> SweepResult:
+    """Move the clock to `instant` and sweep once."""
+    clock.set(instant)
+    return await sweep()
+
+
+async def user_id(login: str) -> int:
+    row = await User.select(User.id).where(User.login == login).first()
+    assert row is not None, login
+    return int(row["id"])
+
+
+async def notes(message_id: int | None = None, code: str = "", step: str = "") -> list[dict]:
+    """Notifications (of a case), whose key starts with `code` and names `step`."""
+    query = Notification.select().order_by(Notification.id)
+    if message_id is not None:
+        query = query.where(Notification.message == message_id)
+    rows = await query
+    return [
+        r
+        for r in rows
+        if r["dedup_key"].startswith(code) and (not step or f":{step}:" in r["dedup_key"])
+    ]
+
+
+async def violations(message_id: int | None = None) -> list[dict]:
+    query = Violation.select().order_by(Violation.id)
+    if message_id is not None:
+        query = query.where(Violation.message == message_id)
+    return await query
+
+
+async def snapshot() -> tuple[list[str], list[tuple]]:
+    """Every notification key and every violation (key, final lateness): for exactly-once."""
+    keys = [r["dedup_key"] for r in await Notification.select(Notification.dedup_key)]
+    vs = [(r["dedup_key"], r["final_late_minutes"]) for r in await violations()]
+    return sorted(keys), sorted(vs, key=lambda v: v[0])
+
+
+async def assert_fires(
+    clock: Clock, message_id: int, step: str, warn50: datetime, due: datetime
+) -> None:
+    """The 50 % warning fires exactly at `warn50`, the deadline notice at `due` and the
+    violation just after `due` — not a second earlier."""
+    for code, instant in (("warning50", warn50), ("deadline", due)):
+        await sweep_at(clock, instant - SECOND)
+        assert not await notes(message_id, code, step), f"{code} of {step} before {instant}"
+        await sweep_at(clock, instant)
+        assert await notes(message_id, code, step), f"{code} of {step} at {instant}"
+    assert not [v for v in await violations(message_id) if v["step"] == step]
+    await sweep_at(clock, due + SECOND)
+    found = [v for v in await violations(message_id) if v["step"] == step]
+    assert len(found) == 1 and found[0]["due_at"] == due and found[0]["late_minutes"] == 0
