@@ -58,6 +58,8 @@ class Staff:
         (executors of the assignment's department), with substitutes of the absent ones."""
         if role is Role.EXECUTOR and executor_id is not None:
             return self.with_substitutes([executor_id])
+        if role is Role.EXECUTOR and department_id is None:
+            return []  # a case-level draft before routing: no department has it yet
         scope = department_id if role is Role.EXECUTOR else None
         return self.with_substitutes(self.holders(role, scope))
 

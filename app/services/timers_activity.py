@@ -28,7 +28,7 @@ _COUNTS = """
 SELECT t.topic AS topic,
        count(*) FILTER (WHERE m.at >= {}) AS recent,
        count(*) FILTER (WHERE m.at < {}) AS before,
-       coalesce(array_agg(m.id ORDER BY m.id) FILTER (WHERE m.at >= {}), '{{}}') AS ids
+       coalesce(array_agg(m.id ORDER BY m.id) FILTER (WHERE m.at >= {}), ARRAY[]::int[]) AS ids
 FROM (SELECT id, topics, coalesce(posted_at, collected_at) AS at
       FROM message WHERE organisation = {} AND state <> 'refused') AS m
 CROSS JOIN LATERAL unnest(m.topics) AS t(topic)

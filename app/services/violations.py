@@ -58,6 +58,8 @@ def attribute(
     Parfino p.21: the executor answers for timeliness; other steps: the role's holder)."""
     role = Role(step.role)
     department = refs.department_id if refs else None
+    if role is Role.EXECUTOR and refs is None:
+        return None, None, None  # a case-level draft before routing: no executor has it yet
     if role is Role.EXECUTOR and refs is not None:
         fallback = refs.executor_id or refs.draft_author_id
     else:

@@ -10,20 +10,18 @@ import pytest
 from app.domain.lifecycle import DraftKind
 from app.domain.regulation_model import Importance
 from app.services import cases
-from app.services.cases import RouteTarget
 from app.services.organisations import organisation_rules
 from tests.integration.cases_helpers import (
     MSK,
     Clock,
-    assignments,
-    department,
-    new_message,
     org_id,
     person,
 )
 from tests.integration.timers_helpers import (
     assert_fires,
     notes,
+    parfino_case,
+    penza_case,
     pooled,  # noqa: F401 — fixture
     sweep_at,
     user_id,
@@ -36,30 +34,6 @@ pytestmark = pytest.mark.usefixtures("demo")
 def at(day: int, hour: int, minute: int = 0) -> datetime:
     """March 2025 in Moscow: Monday 17 is an ordinary working week."""
     return datetime(2025, 3, day, hour, minute, tzinfo=MSK)
-
-
-async def penza_case(clock: Clock, importance: Importance = Importance.NORMAL, route=True):
-    specialist = await person("penza-specialist", "penza")
-    message_id = await new_message("penza")
-    await cases.mark_for_reaction(specialist, message_id, 1, ["ЖКХ"], importance)
-    if not route:
-        return message_id, None
-    housing = await department("penza", "Управление жилищно")
-    await cases.route(specialist, message_id, 2, [RouteTarget(housing, "ЖКХ")])
-    return message_id, (await assignments(message_id))[0]["id"]
-
-
-async def parfino_case(clock: Clock, importance: Importance = Importance.NORMAL, route=True):
-    specialist = await person("parfino-specialist", "parfino")
-    coordinator = await person("parfino-coordinator", "parfino")
-    message_id = await new_message("parfino")
-    await cases.mark_for_reaction(specialist, message_id, 1, ["ЖКХ"], importance)
-    if not route:
-        return message_id, None
-    await cases.hand_over(specialist, message_id, 2)
-    housing = await department("parfino", "Комитет ЖКХ")
-    await cases.route(coordinator, message_id, 3, [RouteTarget(housing, "ЖКХ")])
-    return message_id, (await assignments(message_id))[0]["id"]
 
 
 # -- Penza-2020: Mon–Thu 9:00–18:00, Fri 9:00–16:45, lunch 13:00–13:48 ----------------------

@@ -7,9 +7,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.db.tables import Notification, User, Violation
+from app.db.tables import Membership, Notification, User, Violation
+from app.domain.regulation_model import Importance
+from app.services import cases
+from app.services.cases import RouteTarget
 from app.services.timers import SweepResult, sweep
-from tests.integration.cases_helpers import Clock
+from tests.integration.cases_helpers import Clock, assignments, department, new_message, person
 
 SECOND = timedelta(seconds=1)
 
@@ -28,7 +31,9 @@ async def pooled(servers: None) -> AsyncIterator[None]:
 async def sweep_at(clock: Clock, instant: datetime) -> SweepResult:
     """Move the clock to `instant` and sweep once."""
     clock.set(instant)
-    return await sweep()
+    result = await sweep()
+    assert not result.errors, result.errors
+    return result
 
 
 async def user_id(login: str) -> int:
@@ -78,3 +83,54 @@ async def assert_fires(
     await sweep_at(clock, due + SECOND)
     found = [v for v in await violations(message_id) if v["step"] == step]
     assert len(found) == 1 and found[0]["due_at"] == due and found[0]["late_minutes"] == 0
+
+
+async def penza_case(
+    clock: Clock, importance: Importance = Importance.NORMAL, route: bool = True
+) -> tuple[int, int | None]:
+    """A Penza case marked at the clock's now (and routed to the housing department)."""
+    specialist = await person("penza-specialist", "penza")
+    message_id = await new_message("penza")
+    await cases.mark_for_reaction(specialist, message_id, 1, ["ЖКХ"], importance)
+    if not route:
+        return message_id, None
+    housing = await department("penza", "Управление жилищно")
+    await cases.route(specialist, message_id, 2, [RouteTarget(housing, "ЖКХ")])
+    return message_id, (await assignments(message_id))[0]["id"]
+
+
+async def parfino_case(
+    clock: Clock, importance: Importance = Importance.NORMAL, route: bool = True
+) -> tuple[int, int | None]:
+    """A Parfino case marked, handed over and routed at the clock's now."""
+    specialist = await person("parfino-specialist", "parfino")
+    coordinator = await person("parfino-coordinator", "parfino")
+    message_id = await new_message("parfino")
+    await cases.mark_for_reaction(specialist, message_id, 1, ["ЖКХ"], importance)
+    if not route:
+        return message_id, None
+    await cases.hand_over(specialist, message_id, 2)
+    housing = await department("parfino", "Комитет ЖКХ")
+    await cases.route(coordinator, message_id, 3, [RouteTarget(housing, "ЖКХ")])
+    return message_id, (await assignments(message_id))[0]["id"]
+
+
+async def add_user(
+    login: str,
+    organisation_id: int,
+    role: str,
+    curated: list[int] | None = None,
+    department_id: int | None = None,
+    email: str = "",
+) -> int:
+    """A user with one membership (no password: these users never sign in)."""
+    user = User(login=login, full_name=login, email=email, password_hash="-")
+    await user.save()
+    await Membership(
+        user=user.id,
+        organisation=organisation_id,
+        role=role,
+        curated_department_ids=curated or [],
+        department=department_id,
+    ).save()
+    return int(user.id)

@@ -189,6 +189,7 @@ def test_step_people_executor_substitute_and_attribution() -> None:
     assert STAFF.step_people(Role.EXECUTOR, 10) == [4, 7, 5]
     assert STAFF.step_people(Role.EXECUTOR, 10, executor_id=5) == [5]
     assert STAFF.step_people(Role.SPECIALIST) == [6]
+    assert STAFF.step_people(Role.EXECUTOR) == []  # not routed yet
     assert STAFF.responsible(Role.SPECIALIST, None, None) == 6
     assert STAFF.responsible(Role.EXECUTOR, 10, 5) == 5
     assert STAFF.responsible(Role.EXECUTOR, 10, None) is None
