@@ -193,3 +193,14 @@ def test_step_people_executor_substitute_and_attribution() -> None:
     assert STAFF.responsible(Role.SPECIALIST, None, None) == 6
     assert STAFF.responsible(Role.EXECUTOR, 10, 5) == 5
     assert STAFF.responsible(Role.EXECUTOR, 10, None) is None
+
+
+def test_clock_offset_for_demos() -> None:
+    from app.clock import parse_offset
+
+    assert parse_offset("+3d") == timedelta(days=3)
+    assert parse_offset("-90m") == timedelta(minutes=-90)
+    assert parse_offset("3600") == timedelta(hours=1)
+    assert parse_offset("") == timedelta(0)
+    with pytest.raises(ValueError):
+        parse_offset("tomorrow")
