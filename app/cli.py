@@ -19,8 +19,13 @@ from app.config import ConfigError, get_settings
 
 
 def _exit_on_sigterm() -> None:
-    """Turn SIGTERM into a normal exit, so cleanup (embedded servers) runs."""
+    """Turn SIGTERM into a normal exit and restore Ctrl-C, so cleanup (embedded servers) runs.
+
+    A shell starts background jobs with SIGINT ignored, and Python keeps that; `otklik run`
+    must stop on Ctrl-C however it was started.
+    """
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @contextlib.contextmanager

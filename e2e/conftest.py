@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -79,15 +79,46 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def _new_page(browser: Browser, base_url: str, errors: list[str]) -> Page:
+    context = browser.new_context(
+        base_url=base_url, locale="ru-RU", viewport={"width": 1280, "height": 800}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    # Any script error or dialog means something ran that should not have.
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    return page
+
+
 @pytest.fixture
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A fresh browser context (own cookies) per test."""
-    context = browser.new_context(
-        base_url=live_server, locale="ru-RU", viewport={"width": 1280, "height": 800}
-    )
-    page = context.new_page()
+    """A fresh browser context (own cookies) per test; fails on script errors and dialogs."""
+    errors: list[str] = []
+    page = _new_page(browser, live_server, errors)
     yield page
-    context.close()
+    page.context.close()
+    assert not errors, errors
+
+
+@pytest.fixture
+def people(browser: Browser, live_server: str) -> Iterator[Callable[[str], Page]]:
+    """Signed-in pages for several demo users at once, each in its own browser context."""
+    from e2e.pages import sign_in
+
+    errors: list[str] = []
+    pages: dict[str, Page] = {}
+
+    def person(login: str) -> Page:
+        if login not in pages:
+            pages[login] = _new_page(browser, live_server, errors)
+            sign_in(pages[login], login)
+        return pages[login]
+
+    yield person
+    for page in pages.values():
+        page.context.close()
+    assert not errors, errors
 
 
 def screenshot(page: Page, name: str) -> Path:
