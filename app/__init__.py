@@ -33,6 +33,7 @@ from app.web.controllers.api import IntakeApiController
 from app.web.controllers.auth import AuthController
 from app.web.controllers.cases import AssignmentActionsController, CaseController
 from app.web.controllers.entry import ManualEntryController
+from app.web.controllers.files import FilesController
 from app.web.controllers.health import healthz
 from app.web.controllers.live import live
 from app.web.controllers.pages import RolePagesController
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             CaseController,
             AssignmentActionsController,
             ManualEntryController,
+            FilesController,
             live,
             healthz,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),

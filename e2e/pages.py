@@ -90,10 +90,18 @@ class CasePage:
     def assignment(self, department: str):
         return self.page.get_by_test_id("assignment").filter(has_text=department)
 
-    def submit_draft(self, department: str, text: str, kind: str = "окончательный ответ") -> None:
+    def submit_draft(
+        self,
+        department: str,
+        text: str,
+        kind: str = "окончательный ответ",
+        files: list | None = None,
+    ) -> None:
         box = self.assignment(department)
-        box.get_by_label("Вид").select_option(label=kind)
+        box.locator("select[name=kind]").select_option(label=kind)
         box.get_by_label("Текст ответа").fill(text)
+        if files:
+            box.locator("input[type=file]").set_input_files(files)
         self._post(lambda: box.get_by_role("button", name="Направить на согласование").click())
 
     def resubmit(self, department: str, text: str) -> None:

@@ -16,6 +16,13 @@ PARFINO_HOUSING = "Комитет ЖКХ, строительства, дорож
 PARFINO_CULTURE = "Отдел культуры и архивного дела"
 
 
+# A 1×1 PNG: the smallest real photo the upload check accepts.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000000000400010d0a2db40000000049454e44ae426082"
+)
+
+
 def unique(text: str) -> str:
     return f"{text} [{uuid.uuid4().hex[:6]}]"
 
@@ -41,8 +48,12 @@ def test_penza_journey_entry_to_publication_with_a_revision(people) -> None:
     screenshot(executor, "penza-03-executor-inbox")
     row.get_by_role("link").click()
     draft = CasePage(executor)
-    draft.submit_draft(PENZA_HOUSING, "Вывоз мусора организован, контейнеры освобождены.")
+    photo = {"name": "двор.png", "mimeType": "image/png", "buffer": TINY_PNG}
+    draft.submit_draft(
+        PENZA_HOUSING, "Вывоз мусора организован, контейнеры освобождены.", files=[photo]
+    )
     draft.expect_assignment_state(PENZA_HOUSING, "На согласовании")
+    expect(executor.get_by_test_id("draft-attachments")).to_contain_text("двор.png")
     screenshot(executor, "penza-04-draft-submitted")
 
     case.open("penza", message_id)
@@ -55,6 +66,10 @@ def test_penza_journey_entry_to_publication_with_a_revision(people) -> None:
 
     case.open("penza", message_id)
     expect(case.assignment(PENZA_HOUSING).get_by_test_id("draft")).to_have_count(2)
+    # p.16: the photo came along with the revision and opens for the specialist.
+    link = specialist.get_by_test_id("draft-attachments").last.get_by_role("link")
+    download = specialist.request.get(link.get_attribute("href") or "")
+    assert download.status == 200 and download.body() == TINY_PNG
     case.approve(PENZA_HOUSING)
     case.expect_assignment_state(PENZA_HOUSING, "Согласовано, ждёт размещения")
     case.publish(PENZA_HOUSING, "https://vk.com/wall-1_777?reply=9")

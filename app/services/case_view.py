@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from app.domain.lifecycle import (
 from app.domain.regulation_model import REFUSAL_TITLES, RefusalReason
 from app.services.organisations import OrganisationRules
 from app.services.queues import Countdown, countdown
+from app.services.repeats import earlier_cases
 from app.services.substitutes import ActorContext
 
 # Russian names of event kinds for the timeline.
@@ -93,6 +94,7 @@ class CaseView:
     actions: list[str]
     earlier: dict[str, Any] | None
     departments: list[dict[str, Any]]
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def department_of(self) -> dict[int, str]:
@@ -187,7 +189,11 @@ async def case_view(
         .where((Department.organisation == rules.id) & Department.is_active.eq(True))
         .order_by(Department.name)
     )
+    suggestions = []
+    if message["state"] == str(MessageState.COLLECTED):
+        suggestions = await earlier_cases(rules.id, message_id)
     return CaseView(
+        suggestions=suggestions,
         message=message,
         assignments=assignments,
         events=events,

@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from app.domain.lifecycle import DraftKind
@@ -17,12 +18,35 @@ from app.domain.roles import Role
 from app.services import cases
 from app.services.case_view import CaseView, case_view
 from app.services.cases import CaseError, RouteTarget
+from app.services.media import MediaError, draft_attachments, store_upload
 from app.web.deps import Actor, Req, Rules, provide_actor, provide_rules
 from app.web.forms import form_int, form_list, form_text
 from app.web.guards import roles
 from app.web.rendering import page
 
 ALL_ROLES = roles(*Role)
+# A draft carries photos and videos (Penza p.16, Parfino p.19): room for one large video.
+MAX_UPLOAD_BYTES = 120 * 1024 * 1024
+Upload = MultipartBody[dict[str, Any]]
+
+
+async def _attachments(rules: Rules, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Files kept from the previous version plus new uploads, as trusted stored records."""
+    kept = await draft_attachments(rules.id, form_list(data, "keep_files", 64))
+    uploads = data.get("files") or []
+    uploads = uploads if isinstance(uploads, list) else [uploads]
+    stored = list(kept)
+    for upload in uploads:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        content = await upload.read()
+        if content:
+            stored.append(
+                await store_upload(rules.id, upload.filename, content, existing=len(stored))
+            )
+    return stored
+
+
 Form = URLEncodedBody[dict[str, Any]]
 
 
@@ -65,7 +89,7 @@ async def _act(
     await _visible_case(rules, actor, message_id)
     try:
         await action()
-    except CaseError as error:
+    except (CaseError, MediaError) as error:
         if as_row:
             return await _row_result(request, rules, actor, message_id, error.message_ru)
         status = 200 if request.headers.get("hx-request") else 409
@@ -222,7 +246,7 @@ class AssignmentActionsController(Controller):
         "actor": Provide(provide_actor),
     }
 
-    @post("/submit", opt=roles(Role.EXECUTOR))
+    @post("/submit", opt=roles(Role.EXECUTOR), request_max_body_size=MAX_UPLOAD_BYTES)
     async def submit(
         self,
         request: Req,
@@ -230,17 +254,21 @@ class AssignmentActionsController(Controller):
         actor: Actor,
         message_id: FromPath[int],
         assignment_id: FromPath[int],
-        data: Form,
+        data: Upload,
     ) -> Template | Redirect:
-        """Submit a draft for approval."""
+        """Submit a draft (with photo/video attachments) for approval."""
         raw = form_text(data, "kind", 20) or "final"
         kind = DraftKind(raw) if raw in set(DraftKind) else DraftKind.FINAL
-        return await _act(request, rules, actor, message_id, lambda: cases.submit_draft(
-            actor, assignment_id, form_int(data, "version") or 0, kind,
-            form_text(data, "text", 20_000),
-        ))  # fmt: skip
+        text = form_text(data, "text", 20_000)
+        version = form_int(data, "version") or 0
 
-    @post("/resubmit", opt=roles(Role.EXECUTOR))
+        async def action() -> Any:
+            files = await _attachments(rules, data)
+            return await cases.submit_draft(actor, assignment_id, version, kind, text, files)
+
+        return await _act(request, rules, actor, message_id, action)
+
+    @post("/resubmit", opt=roles(Role.EXECUTOR), request_max_body_size=MAX_UPLOAD_BYTES)
     async def resubmit(
         self,
         request: Req,
@@ -248,12 +276,17 @@ class AssignmentActionsController(Controller):
         actor: Actor,
         message_id: FromPath[int],
         assignment_id: FromPath[int],
-        data: Form,
+        data: Upload,
     ) -> Template | Redirect:
-        """Send the revised draft back for approval."""
-        return await _act(request, rules, actor, message_id, lambda: cases.resubmit(
-            actor, assignment_id, form_int(data, "version") or 0, form_text(data, "text", 20_000)
-        ))  # fmt: skip
+        """Send the revised draft back for approval (kept and new attachments)."""
+        text = form_text(data, "text", 20_000)
+        version = form_int(data, "version") or 0
+
+        async def action() -> Any:
+            files = await _attachments(rules, data)
+            return await cases.resubmit(actor, assignment_id, version, text, files)
+
+        return await _act(request, rules, actor, message_id, action)
 
     @post("/return-outside", opt=roles(Role.EXECUTOR))
     async def return_outside(
