@@ -188,3 +188,34 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(page: Page) -> None:
     expect(page.get_by_label("Текст сообщения")).to_have_value("Ссылка-ловушка")
     expect(page).to_have_url(re.compile(r"/specialist/entry/$"))
     # The page fixture fails the test if any dialog opened or any script error happened.
+
+
+def test_keyboard_screening_in_the_new_queue(people) -> None:
+    specialist = people("penza-specialist")
+    message_id = enter_message(specialist, "penza", unique("Клавиатура: сломана скамейка"))
+    specialist.goto("/o/penza/specialist")
+    row = specialist.locator(f'li[data-message-id="{message_id}"]')
+    # The newest message is first: j focuses it, 1 marks it as needing a reaction.
+    specialist.locator("body").press("j")
+    expect(row).to_be_focused()
+    with specialist.expect_response(lambda r: r.request.method == "POST"):
+        specialist.keyboard.press("1")
+    result = specialist.locator(f'[data-testid="new-row-result"][data-message-id="{message_id}"]')
+    expect(result).to_contain_text("Направляется исполнителям")
+
+
+def test_long_texts_keep_the_layout_at_both_screen_sizes(people) -> None:
+    specialist = people("penza-specialist")
+    long_text = unique("Очень длинное сообщение. " + "Слово" * 10 + " " + "текст " * 640)[:4000]
+    author = "Автор" + "ОченьДлинноеИмя" * 13
+    message_id = enter_message(specialist, "penza", long_text, author=author[:200])
+    CasePage(specialist).mark("Благоустройство")
+    for width, height in ((1280, 800), (1920, 1080)):
+        specialist.set_viewport_size({"width": width, "height": height})
+        for path in (f"/o/penza/cases/{message_id}", "/o/penza/specialist/work"):
+            specialist.goto(path)
+            overflow = specialist.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, (path, width, overflow)
+        screenshot(specialist, f"long-texts-{width}")
