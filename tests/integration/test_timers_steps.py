@@ -18,6 +18,7 @@ from tests.integration.cases_helpers import (
     person,
 )
 from tests.integration.timers_helpers import (
+    act,
     assert_fires,
     notes,
     parfino_case,
@@ -69,8 +70,7 @@ async def test_penza_p12_review_warning_and_violation_instants() -> None:
     clock = Clock(at(17, 10))
     message_id, assignment_id = await penza_case(clock)
     clock.set(at(17, 12, 30))
-    executor = await person("penza-executor", "penza")
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Починим.")
+    await act("penza", assignment_id, "submit")
     # 1 working hour across lunch: due 14:18, half left at 13:48 (lunch skipped).
     await assert_fires(clock, message_id, "review", at(17, 13, 48), at(17, 14, 18))
 
@@ -78,23 +78,16 @@ async def test_penza_p12_review_warning_and_violation_instants() -> None:
 async def test_penza_p13_revise_warning_and_violation_instants() -> None:
     clock = Clock(at(17, 10))
     message_id, assignment_id = await penza_case(clock)
-    executor = await person("penza-executor", "penza")
-    specialist = await person("penza-specialist", "penza")
     clock.set(at(17, 11))
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Починим.")
-    await cases.return_for_revision(specialist, assignment_id, 2, "Уточните сроки.")
+    await act("penza", assignment_id, "submit", "return")
     await assert_fires(clock, message_id, "revise", at(17, 11, 30), at(17, 12))
 
 
 async def test_penza_p14_final_draft_warning_and_violation_instants() -> None:
     clock = Clock(at(17, 10))
     message_id, assignment_id = await penza_case(clock)
-    executor = await person("penza-executor", "penza")
-    specialist = await person("penza-specialist", "penza")
     clock.set(at(17, 11))
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.INTERMEDIATE, "Работаем.")
-    await cases.approve(specialist, assignment_id, 2)
-    await cases.publish(specialist, assignment_id, 3, "https://vk.com/wall-1_1?reply=2")
+    await act("penza", assignment_id, "submit", "approve", "publish", kind=DraftKind.INTERMEDIATE)
     # End of the 7th working day after Monday 17: Wednesday 26, 18:00. Half the span left:
     rules = await organisation_rules(await org_id("penza"))
     due = at(26, 18)
@@ -164,19 +157,15 @@ async def test_parfino_p13_review_warning_and_violation_instants() -> None:
     clock = Clock(at(17, 10))
     message_id, assignment_id = await parfino_case(clock)
     clock.set(at(17, 11))
-    executor = await person("parfino-executor", "parfino")
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Починим.")
+    await act("parfino", assignment_id, "submit")
     await assert_fires(clock, message_id, "review", at(17, 11, 15), at(17, 11, 30))
 
 
 async def test_parfino_p14_revise_warning_and_violation_instants() -> None:
     clock = Clock(at(17, 10))
     message_id, assignment_id = await parfino_case(clock)
-    executor = await person("parfino-executor", "parfino")
-    specialist = await person("parfino-specialist", "parfino")
     clock.set(at(17, 12, 30))
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Починим.")
-    await cases.return_for_revision(specialist, assignment_id, 2, "Уточните сроки.")
+    await act("parfino", assignment_id, "submit", "return")
     # 1 working hour over lunch: due 14:30, half left at 14:00.
     await assert_fires(clock, message_id, "revise", at(17, 14), at(17, 14, 30))
 
@@ -184,24 +173,16 @@ async def test_parfino_p14_revise_warning_and_violation_instants() -> None:
 async def test_parfino_p15_publish_warning_and_violation_instants() -> None:
     clock = Clock(at(17, 10))
     message_id, assignment_id = await parfino_case(clock)
-    executor = await person("parfino-executor", "parfino")
-    specialist = await person("parfino-specialist", "parfino")
     clock.set(at(17, 11))
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Починим.")
-    await cases.approve(specialist, assignment_id, 2)
+    await act("parfino", assignment_id, "submit", "approve")
     await assert_fires(clock, message_id, "publish", at(17, 11, 15), at(17, 11, 30))
 
 
 async def test_parfino_p16_final_draft_warning_and_violation_instants() -> None:
     clock = Clock(at(17, 10))
     message_id, assignment_id = await parfino_case(clock)
-    executor = await person("parfino-executor", "parfino")
-    specialist = await person("parfino-specialist", "parfino")
-    coordinator = await person("parfino-coordinator", "parfino")
     clock.set(at(17, 11))
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.INTERMEDIATE, "Работаем.")
-    await cases.approve(specialist, assignment_id, 2)
-    await cases.publish(coordinator, assignment_id, 3, "https://vk.com/wall-1_1?reply=2")
+    await act("parfino", assignment_id, "submit", "approve", "publish", kind=DraftKind.INTERMEDIATE)
     # 7 working days after Monday 17: Wednesday 26 at 18:00. The span is 62 working hours
     # (6 h on Monday, 7 × 8 h); half of it, 31 h, is left on Friday 21 at 10:00.
     await assert_fires(clock, message_id, "final_draft", at(21, 10), at(26, 18))
@@ -210,18 +191,16 @@ async def test_parfino_p16_final_draft_warning_and_violation_instants() -> None:
 async def test_parfino_p10_paused_answer_has_no_alarms_until_the_reply() -> None:
     clock = Clock(at(17, 10))
     message_id, assignment_id = await parfino_case(clock)
-    executor = await person("parfino-executor", "parfino")
-    specialist = await person("parfino-specialist", "parfino")
-    coordinator = await person("parfino-coordinator", "parfino")
     clock.set(at(17, 11))
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.CLARIFICATION, "Адрес?")
-    await cases.approve(specialist, assignment_id, 2)
-    await cases.publish(coordinator, assignment_id, 3, "https://vk.com/wall-1_1?reply=2")
+    await act(
+        "parfino", assignment_id, "submit", "approve", "publish", kind=DraftKind.CLARIFICATION
+    )
     # The answer was due Tuesday 10:00; paused, nothing fires for it on Wednesday.
     await sweep_at(clock, at(19, 12))
     assert not await notes(message_id, "", "answer")
     assert not [v for v in await violations(message_id) if v["step"] == "answer"]
     clock.set(at(19, 15))  # the reply: 7 h were left → 3 h on Wednesday, 4 h on Thursday
+    executor = await person("parfino-executor", "parfino")
     await cases.record_reply(executor, assignment_id, 4, "ул. Мира, 5")
     # Half of the 8-hour budget (4 h) is left when Thursday's work starts.
     await assert_fires(clock, message_id, "answer", at(20, 9), at(20, 13))

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.db.tables import Membership, Notification, User, Violation
+from app.domain.lifecycle import DraftKind
 from app.domain.regulation_model import Importance
 from app.services import cases
 from app.services.cases import RouteTarget
@@ -134,3 +135,25 @@ async def add_user(
         department=department_id,
     ).save()
     return int(user.id)
+
+
+PUBLISHER = {"penza": "penza-specialist", "parfino": "parfino-coordinator"}
+
+
+async def act(
+    slug: str, assignment_id: int, *steps: str, kind: DraftKind = DraftKind.FINAL
+) -> None:
+    """Walk an assignment through `submit`, `approve`, `return`, `publish` (versions from 1)."""
+    executor = await person(f"{slug}-executor", slug)
+    specialist = await person(f"{slug}-specialist", slug)
+    publisher = await person(PUBLISHER[slug], slug)
+    for version, step in enumerate(steps, start=1):
+        if step == "submit":
+            await cases.submit_draft(executor, assignment_id, version, kind, "Починим.")
+        elif step == "approve":
+            await cases.approve(specialist, assignment_id, version)
+        elif step == "return":
+            await cases.return_for_revision(specialist, assignment_id, version, "Уточните сроки.")
+        else:
+            url = f"https://vk.com/wall-1_1?reply={version}"
+            await cases.publish(publisher, assignment_id, version, url)
