@@ -6,7 +6,9 @@ window, the reminder per organisation, month and person.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -137,3 +139,18 @@ async def remind_violations_report(
         for user in staff.step_people(compiler)
     ]  # fmt: skip
     return len(await create_notifications(notes, redis))
+
+
+async def list_activity_alerts(
+    organisation_id: int, limit: int = 50, alert_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The organisation's activity alerts, newest first (one of them with `alert_id`):
+    id, topic, window_start, window_end, message_count, usual, reason, message_ids, created_at."""
+    query = ActivityAlert.select().where(ActivityAlert.organisation == organisation_id)
+    if alert_id is not None:
+        query = query.where(ActivityAlert.id == alert_id)
+    rows = await query.order_by(ActivityAlert.id, ascending=False).limit(limit)
+    for row in rows:
+        ids = row["message_ids"]
+        row["message_ids"] = json.loads(ids) if isinstance(ids, str) else list(ids or [])
+    return rows

@@ -11,6 +11,7 @@ from app.db.tables import Absence, ActivityAlert, Department, Message, Organisat
 from app.domain.lifecycle import DraftKind
 from app.services import cases
 from app.services.notifications import Kind
+from app.services.timers_activity import list_activity_alerts
 from app.services.violations import list_violations, report_due_date, violations_for_period
 from tests.integration.cases_helpers import MSK, Clock, department, org_id, person
 from tests.integration.timers_helpers import (
@@ -153,6 +154,9 @@ async def test_penza_p21_heightened_activity_alerts_the_specialist_once() -> Non
     [note] = [n for n in await notes() if n["kind"] == Kind.ACTIVITY]
     assert note["user"] == await user_id("penza-specialist")
     assert "п. 21 Положения" in note["body"] and note["url"] == f"/o/penza/activity/{alert['id']}"
+    [listed] = await list_activity_alerts(await org_id("penza"), alert_id=alert["id"])
+    assert len(listed["message_ids"]) == 10 and listed["topic"] == "Дороги"
+    assert await list_activity_alerts(await org_id("parfino")) == []
 
 
 async def test_parfino_p24_activity_above_the_usual_rate_alerts_the_specialist() -> None:
