@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 
@@ -31,7 +33,8 @@ class RolePage:
         self.page = page
 
     def expect_role(self, role: str) -> None:
-        expect(self.page.get_by_test_id("role-page")).to_have_attribute("data-role", role)
+        main = self.page.locator("main[data-testid=role-page]")
+        expect(main).to_have_attribute("data-role", role)
 
     def sign_out(self) -> None:
         self.page.get_by_test_id("logout").click()
@@ -40,7 +43,7 @@ class RolePage:
 def sign_in(page: Page, login: str) -> None:
     """Open the sign-in page and sign in with the demo password."""
     LoginPage(page).open().sign_in(login)
-    expect(page.get_by_test_id("role-page").or_(page.locator("h1")).first).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 class CasePage:

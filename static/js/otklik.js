@@ -100,6 +100,37 @@
     }
   }
 
+  // Decisions just taken in the «Новые» queue (with their undo button) survive a live refresh.
+  var keptResults = [];
+
+  function keepResults(event) {
+    var queue = event.detail.elt;
+    if (!queue || queue.id !== "queue") return;
+    keptResults = Array.prototype.slice.call(queue.querySelectorAll('[data-testid="new-row-result"]'));
+  }
+
+  function restoreResults(event) {
+    var queue = event.detail.elt;
+    if (!queue || queue.id !== "queue" || !keptResults.length) return;
+    var list = queue.querySelector(".cards");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "cards";
+      queue.insertBefore(list, queue.firstChild);
+    }
+    for (var i = keptResults.length - 1; i >= 0; i--) {
+      var id = keptResults[i].id;
+      if (id && document.getElementById(id)) {
+        var fresh = document.getElementById(id);
+        fresh.parentNode.replaceChild(keptResults[i], fresh);
+      } else {
+        list.insertBefore(keptResults[i], list.firstChild);
+      }
+    }
+    keptResults = [];
+    if (window.htmx) window.htmx.process(queue);
+  }
+
   function preview(event) {
     var area = event.target;
     if (!area.matches || !area.matches("textarea[data-preview]")) return;
@@ -119,6 +150,8 @@
     document.addEventListener("keydown", onKey);
     document.addEventListener("input", preview);
     document.addEventListener("htmx:beforeRequest", holdRefresh);
+    document.addEventListener("htmx:beforeSwap", keepResults);
+    document.addEventListener("htmx:afterSwap", restoreResults);
     document.addEventListener("focusout", resumeRefresh);
     document.body.addEventListener("htmx:afterSwap", function () { loadIntervals(); tick(); });
   });

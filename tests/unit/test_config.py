@@ -33,7 +33,9 @@ def test_prod_refuses_a_short_secret_key(fresh_settings, monkeypatch) -> None:
         get_settings()
 
 
-def test_dev_generates_a_secret_key_once_and_keeps_it(fresh_settings, monkeypatch, tmp_path) -> None:
+def test_dev_generates_a_secret_key_once_and_keeps_it(
+    fresh_settings, monkeypatch, tmp_path
+) -> None:
     monkeypatch.setenv("OTKLIK_ENV", "dev")
     first = get_settings().secret_key
     get_settings.cache_clear()
