@@ -87,8 +87,8 @@ def _hours(value: timedelta) -> str:
     return text.replace(".", ",")
 
 
-def format_year_table(rows: list[MonthRow]) -> str:
-    """Plain-text table with Russian headers and a total line."""
+def table_cells(rows: list[MonthRow]) -> list[list[str]]:
+    """The cells of each month and, last, of the total line (Russian, decimal comma)."""
     body = [
         [
             MONTHS_RU[r.month - 1],
@@ -112,6 +112,12 @@ def format_year_table(rows: list[MonthRow]) -> str:
             str(sum(len(r.shortened) for r in rows)),
         ]
     )
+    return body
+
+
+def format_year_table(rows: list[MonthRow]) -> str:
+    """Plain-text table with Russian headers and a total line."""
+    body = table_cells(rows)
     table = [list(HEADERS_RU), *body]
     widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS_RU))]
 

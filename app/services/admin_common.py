@@ -1,0 +1,138 @@
+"""Shared pieces of the administrator's services: refusals, the acting admin, the log.
+
+Every admin service takes the acting person's ActorContext (the organisation is its
+organisation) and touches only rows of that organisation: ids from a form or a path are
+always looked up together with the organisation, so a forged id of another organisation
+reads as "not found".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from app.db.tables import (
+    Absence,
+    ApiToken,
+    Department,
+    Membership,
+    Organisation,
+    SocialAccount,
+    User,
+)
+from app.domain.roles import Role
+from app.services.events import Actor, record_event
+from app.services.substitutes import ActorContext
+
+
+class AdminError(ValueError):
+    """A refused change: Russian messages by form field ("" = the whole form)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+    @property
+    def message_ru(self) -> str:
+        """Every message in one line, for places without fields."""
+        return " ".join(self.errors.values())
+
+
+class AdminNotFound(LookupError):
+    """No such row in this organisation (the page answers 404)."""
+
+
+def refuse(field: str, message_ru: str) -> AdminError:
+    """A refusal of one field."""
+    return AdminError({field: message_ru})
+
+
+def admin_actor(ctx: ActorContext) -> Actor:
+    """The event actor of an admin change; refuses anyone without the admin role here."""
+    if Role.ADMIN not in ctx.roles:
+        raise refuse("", "Это может делать только администратор организации.")
+    return Actor(ctx.user_id, str(Role.ADMIN), ctx.substitute_for(Role.ADMIN))
+
+
+async def log_change(
+    ctx: ActorContext,
+    kind: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    comment: str = "",
+) -> None:
+    """Write the admin event (kind "admin_…") for a change in the caller's transaction."""
+    await record_event(
+        ctx.organisation_id, kind, admin_actor(ctx), before=before, after=after, comment=comment
+    )
+
+
+async def lock_organisation(organisation_id: int) -> None:
+    """Serialise admin changes of one organisation (call inside the change's transaction)."""
+    await Organisation.raw("SELECT id FROM organisation WHERE id = {} FOR UPDATE", organisation_id)
+
+
+def bounded(value: str, field: str, limit: int, title: str, required: bool = True) -> str:
+    """A stripped text field: refused when empty (if required) or longer than `limit`."""
+    value = value.strip()
+    if required and not value:
+        raise refuse(field, f"Заполните поле «{title}».")
+    if len(value) > limit:
+        raise refuse(field, f"Поле «{title}»: не более {limit} символов.")
+    return value
+
+
+async def member_ids(organisation_id: int) -> set[int]:
+    """Users holding any role in the organisation."""
+    rows = await Membership.select(Membership.user).where(
+        Membership.organisation == organisation_id
+    )
+    return {int(r["user"]) for r in rows}
+
+
+async def require_member(organisation_id: int, user_id: int | None, field: str, title: str) -> int:
+    """A user id from a form that must belong to this organisation."""
+    if user_id is None or user_id not in await member_ids(organisation_id):
+        raise refuse(field, f"Выберите {title} из сотрудников организации.")
+    return user_id
+
+
+async def require_department(organisation_id: int, department_id: int | None, field: str) -> int:
+    """A department id from a form that must belong to this organisation."""
+    if department_id is None or not await Department.exists().where(
+        (Department.id == department_id) & (Department.organisation == organisation_id)
+    ):
+        raise refuse(field, "Выберите подразделение организации.")
+    return department_id
+
+
+async def people(organisation_id: int) -> list[dict[str, Any]]:
+    """The organisation's members (id, login, full name), for select boxes."""
+    ids = await member_ids(organisation_id)
+    if not ids:
+        return []
+    return await (
+        User.select(User.id, User.login, User.full_name, User.is_active)
+        .where(User.id.is_in(sorted(ids)))
+        .order_by(User.full_name)
+    )
+
+
+async def overview_counts(organisation_id: int, today: date) -> dict[str, int]:
+    """How many departments, members, absences today, accounts and active tokens there are."""
+    org = Department.organisation == organisation_id
+    return {
+        "departments": await Department.count().where(org & Department.is_active.eq(True)),
+        "members": len(await member_ids(organisation_id)),
+        "absent": await Absence.count().where(
+            (Absence.organisation == organisation_id)
+            & (Absence.starts_on <= today)
+            & (Absence.ends_on >= today)
+        ),
+        "accounts": await SocialAccount.count().where(
+            (SocialAccount.organisation == organisation_id) & SocialAccount.is_active.eq(True)
+        ),
+        "tokens": await ApiToken.count().where(
+            (ApiToken.organisation == organisation_id) & ApiToken.revoked_at.is_null()
+        ),
+    }
