@@ -36,6 +36,8 @@ from app.web.controllers.entry import ManualEntryController
 from app.web.controllers.files import FilesController
 from app.web.controllers.health import healthz
 from app.web.controllers.live import live
+from app.web.controllers.notifications import NotificationsController, live_me
+from app.web.controllers.oversight import OversightController
 from app.web.controllers.pages import RolePagesController
 from app.web.controllers.roles import AdminPagesController
 from app.web.guards import PUBLIC, access_guard
@@ -129,6 +131,9 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             AssignmentActionsController,
             ManualEntryController,
             FilesController,
+            NotificationsController,
+            live_me,
+            OversightController,
             live,
             healthz,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),

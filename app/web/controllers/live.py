@@ -20,7 +20,10 @@ from app.web.guards import roles
 KEEPALIVE_SECONDS = 15.0
 
 
-async def _changes(redis: Redis, channel: str) -> AsyncGenerator[ServerSentEventMessage, None]:
+async def relay(
+    redis: Redis, channel: str, event: str = "change"
+) -> AsyncGenerator[ServerSentEventMessage, None]:
+    """Relay a Redis pub/sub channel as SSE events of one name, with keepalive comments."""
     pubsub = redis.pubsub()
     await pubsub.subscribe(channel)
     try:
@@ -34,7 +37,7 @@ async def _changes(redis: Redis, channel: str) -> AsyncGenerator[ServerSentEvent
                 continue
             data = message["data"]
             text = data.decode() if isinstance(data, bytes) else str(data)
-            yield ServerSentEventMessage(event="change", data=text)
+            yield ServerSentEventMessage(event=event, data=text)
     except asyncio.CancelledError:
         raise
     finally:
@@ -48,4 +51,4 @@ async def live(
 ) -> ServerSentEvent:
     """A change in any case of the organisation arrives as an SSE event named "change"."""
     channel = organisation_channel(await organisation_id_by_slug(org_slug))
-    return ServerSentEvent(_changes(redis, channel), headers={"Cache-Control": "no-store"})
+    return ServerSentEvent(relay(redis, channel), headers={"Cache-Control": "no-store"})

@@ -1,0 +1,71 @@
+"""The official's violations register, the bell and notification pages over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.regulation_model import Importance
+from app.services import cases
+from app.services.notifications import Kind, NewNotification, create_notifications
+from app.services.timers import sweep
+from tests.integration.cases_helpers import MSK, Clock, new_message, person
+from tests.integration.conftest import csrf_token, sign_in
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+async def test_official_sees_a_missed_route_step_in_the_register(client) -> None:
+    from datetime import datetime
+
+    clock = Clock(datetime(2025, 3, 17, 10, 0, tzinfo=MSK))
+    specialist = await person("penza-specialist", "penza")
+    message_id = await new_message("penza", "Яма во дворе, уже неделю")
+    await cases.mark_for_reaction(specialist, message_id, 1, ["Дороги"], Importance.NORMAL)
+    clock.set(datetime(2025, 3, 17, 16, 0, tzinfo=MSK))  # routing (p.8, 2 h) was due 12:48
+    await sweep()
+    await sign_in(client, "penza-official")
+    page = await client.get("/o/penza/violations?month=2025-03")
+    assert page.status_code == 200
+    assert "Направление исполнителям" in page.text and "п. 8" in page.text
+    assert f"/o/penza/cases/{message_id}" in page.text
+    other_month = await client.get("/o/penza/violations?month=2025-04")
+    assert "Нарушений не найдено" in other_month.text
+    garbage = await client.get("/o/penza/violations?month=<script>&step=x&department=y")
+    assert garbage.status_code == 200 and "<script>" not in garbage.text
+
+
+async def test_bell_counts_unread_and_mark_read_clears_it(client) -> None:
+    from app.db.tables import User
+
+    await sign_in(client, "penza-head")
+    head = await User.objects().where(User.login == "penza-head").first()
+    await create_notifications(
+        [
+            NewNotification(head.id, Kind.ACTIVITY, f"Сигнал {i}", "Тело", "/o/penza/head", f"t{i}")
+            for i in range(3)
+        ]
+    )
+    bell = await client.get("/notifications/bell")
+    assert 'data-unread="3"' in bell.text
+    listing = await client.get("/notifications")
+    assert "Сигнал 2" in listing.text
+    token = await csrf_token(client)
+    await client.post("/notifications/read", data={"all": "1", "_csrf_token": token})
+    assert 'data-unread="0"' in (await client.get("/notifications/bell")).text
+
+
+async def test_email_preference_is_saved_per_kind(client) -> None:
+    from app.db.tables import User
+    from app.services.notifications import preferences
+
+    await sign_in(client, "parfino-official")
+    token = await csrf_token(client)
+    response = await client.post(
+        "/notifications/settings",
+        data={"email_warning": "1", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code in (302, 303)
+    user = await User.objects().where(User.login == "parfino-official").first()
+    chosen = await preferences(user.id)
+    assert chosen[Kind.WARNING] is True and chosen[Kind.VIOLATION] is False
