@@ -292,6 +292,32 @@ def cmd_apitoken(args: argparse.Namespace) -> None:
     print(token)
 
 
+def cmd_sweep(_: argparse.Namespace) -> None:
+    """Run the timers sweep once now (the worker does it every minute)."""
+
+    async def run() -> Any:
+        import app.db  # noqa: F401
+        from app.db.piccolo_conf import DB
+        from app.services.timers import sweep
+
+        await DB.start_connection_pool(min_size=1, max_size=4)
+        try:
+            return await sweep()
+        finally:
+            await DB.close_connection_pool()
+
+    with servers():
+        result = asyncio.run(run())
+    print(
+        f"Уведомлений: {result.notifications}, нарушений: {result.violations}, "
+        f"эскалаций: {result.escalated}, сигналов активности: {result.alerts}"
+    )
+    for error in result.errors:
+        print(f"Ошибка: {error}")
+    if result.errors:
+        raise SystemExit(1)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="otklik", description="Отклик: управление системой")
@@ -302,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="применить миграции")
     sub.add_parser("demo", help="загрузить демонстрационные данные")
     sub.add_parser("check", help="проверить базу данных, Redis и обработчик")
+    sub.add_parser("sweep", help="один проход таймеров: предупреждения, сроки, нарушения")
     calendar = sub.add_parser("calendar", help="производственный календарь года по месяцам")
     calendar.add_argument("year", type=int)
     calendar.add_argument("--org", help="slug организации (её график и календарь)")
@@ -331,6 +358,7 @@ COMMANDS = {
     "check": cmd_check,
     "calendar": cmd_calendar,
     "apitoken": cmd_apitoken,
+    "sweep": cmd_sweep,
     "createuser": cmd_createuser,
 }
 

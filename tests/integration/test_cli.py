@@ -117,3 +117,9 @@ async def test_event_log_refuses_update_and_delete() -> None:
         assert await conn.fetchval("SELECT count(*) FROM event WHERE kind = 'test'") == 1
     finally:
         await conn.close()
+
+
+def test_sweep_command_reports_what_it_created() -> None:
+    result = otklik("sweep")
+    assert result.returncode == 0, result.stderr
+    assert "Уведомлений: 0, нарушений: 0" in result.stdout
