@@ -69,3 +69,29 @@ async def test_email_preference_is_saved_per_kind(client) -> None:
     user = await User.objects().where(User.login == "parfino-official").first()
     chosen = await preferences(user.id)
     assert chosen[Kind.WARNING] is True and chosen[Kind.VIOLATION] is False
+
+
+async def test_penza_p15_repeat_case_page_links_the_earlier_case_and_asks_for_measures(
+    client,
+) -> None:
+    from datetime import datetime
+
+    from app.services.cases import RouteTarget
+    from tests.integration.cases_helpers import department
+
+    Clock(datetime(2025, 3, 17, 10, 0, tzinfo=MSK))
+    specialist = await person("penza-specialist", "penza")
+    earlier = await new_message("penza", "Не горят фонари на ул. Мира", author_name="Ольга")
+    repeat = await new_message("penza", "Фонари на ул. Мира так и не горят", author_name="Ольга")
+    await sign_in(client, "penza-specialist")
+    screening = await client.get(f"/o/penza/cases/{repeat}")
+    assert 'data-testid="repeat-suggestions"' in screening.text
+    assert f'value="{earlier}"' in screening.text
+    await cases.mark_for_reaction(specialist, repeat, 1, ["ЖКХ"], Importance.NORMAL, earlier)
+    housing = await department("penza", "Управление жилищно")
+    await cases.route(specialist, repeat, 2, [RouteTarget(housing, "ЖКХ")])
+    await client.post("/logout", headers={"x-csrftoken": await csrf_token(client)})
+    await sign_in(client, "penza-executor")
+    page = await client.get(f"/o/penza/cases/{repeat}")
+    assert f"/o/penza/cases/{earlier}" in page.text
+    assert "сообщите о принятых мерах" in page.text
