@@ -22,8 +22,6 @@ from app.db.tables import (
 )
 from app.domain.calendar_table import table_cells, year_table
 from app.services.organisations import organisation_rules
-from app.web.controllers.admin_settings import AdminAccountsController, AdminProfileController
-from app.web.controllers.admin_staff import AdminStaffController
 from tests.integration.cases_helpers import MSK, Clock, department, message, org_id
 from tests.integration.conftest import csrf_token, sign_in
 from tests.integration.services_helpers import routed_case
@@ -33,29 +31,15 @@ PENZA = "/o/penza/admin"
 HTML = {"accept": "text/html"}
 
 
-def build_app() -> Litestar:
-    """The app with the admin controllers (registered here until app/__init__.py does)."""
-    application = create_app(use_db_pool=False)
-    paths = {route.path for route in application.routes}
-    for controller, probe in (
-        (AdminStaffController, "/o/{org_slug:str}/admin/users"),
-        (AdminProfileController, "/o/{org_slug:str}/admin/profile/save"),
-        (AdminAccountsController, "/o/{org_slug:str}/admin/tokens"),
-    ):
-        if probe not in paths:
-            application.register(controller)
-    return application
-
-
 @pytest.fixture
 def app() -> Litestar:
     """The app of the `client` fixture."""
-    return build_app()
+    return create_app(use_db_pool=False)
 
 
 def second_browser() -> AsyncTestClient[Litestar]:
     """Another person's browser at the same time (its own app: its own Redis client and loop)."""
-    return AsyncTestClient(app=build_app())
+    return AsyncTestClient(app=create_app(use_db_pool=False))
 
 
 async def admin_client(
@@ -119,7 +103,7 @@ async def test_every_admin_page_renders_with_its_tabs(client) -> None:
         ):
             assert tab in response.text, (path, tab)
     overview = await client.get(PENZA, headers=HTML)
-    assert 'data-role="admin"' in overview.text
+    assert 'data-testid="role-page" data-role="admin"' in overview.text
     assert "Пенза-2020" in overview.text or "penza-2020" in overview.text
 
 

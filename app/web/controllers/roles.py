@@ -1,11 +1,24 @@
-"""The administrator's landing page is the admin overview of app.web.controllers.admin.
+"""Every admin page under the name app/__init__.py registers (AdminPagesController).
 
-This name stays so that app/__init__.py, which registers AdminPagesController, keeps
-working; once it registers AdminController directly this module can go.
+A Router of the four admin controllers, so that registering this one name serves them all.
+To register them one by one instead, import AdminController, AdminStaffController,
+AdminProfileController and AdminAccountsController there and drop this module (never both).
 """
 
 from __future__ import annotations
 
-from app.web.controllers.admin import AdminController as AdminPagesController
+from litestar import Router
 
-__all__ = ["AdminPagesController"]
+from app.web.controllers.admin import AdminController
+from app.web.controllers.admin_settings import AdminAccountsController, AdminProfileController
+from app.web.controllers.admin_staff import AdminStaffController
+
+AdminPagesController = Router(
+    path="/",
+    route_handlers=[
+        AdminController,
+        AdminStaffController,
+        AdminProfileController,
+        AdminAccountsController,
+    ],
+)
