@@ -72,6 +72,11 @@ def test_penza_journey_entry_to_publication_with_a_revision(people) -> None:
     assert download.status == 200 and download.body() == TINY_PNG
     case.approve(PENZA_HOUSING)
     case.expect_assignment_state(PENZA_HOUSING, "Согласовано, ждёт размещения")
+    # A wrong link is refused next to the form, and what was typed stays there.
+    case.publish(PENZA_HOUSING, "ftp://vk.com/wall-1_777")
+    box = case.assignment(PENZA_HOUSING)
+    expect(box.get_by_test_id("case-error")).to_contain_text("http")
+    expect(box.get_by_label("Ссылка на размещённый ответ")).to_have_value("ftp://vk.com/wall-1_777")
     case.publish(PENZA_HOUSING, "https://vk.com/wall-1_777?reply=9")
     case.expect_state("Завершено")
     timeline = specialist.get_by_test_id("timeline")

@@ -69,13 +69,22 @@ async def render_case(
     message_id: int,
     error: str | None = None,
     status_code: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Template:
+    """The case page, or its main partial for htmx; after an error, what was typed comes back."""
     view = await _visible_case(rules, actor, message_id)
     template = "cases/_case.html" if request.headers.get("hx-request") else "cases/page.html"
     return page(
         request, template, status_code, case=view, rules=rules, actor=actor, error=error,
         kinds=list(DraftKind), refusal_reasons=rules.profile.refusal_reasons,
+        typed=typed or {}, typed_for=request.path_params.get("assignment_id"),
     )  # fmt: skip
+
+
+async def _typed(request: Req) -> dict[str, str]:
+    """The text fields of the refused form (files are not sent back)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != "_csrf_token"}
 
 
 async def _act(
@@ -93,7 +102,8 @@ async def _act(
         if as_row:
             return await _row_result(request, rules, actor, message_id, error.message_ru)
         status = 200 if request.headers.get("hx-request") else 409
-        return await render_case(request, rules, actor, message_id, error.message_ru, status)
+        typed = await _typed(request)
+        return await render_case(request, rules, actor, message_id, error.message_ru, status, typed)
     if not request.headers.get("hx-request"):
         return Redirect(f"/o/{rules.slug}/cases/{message_id}")
     if as_row:
