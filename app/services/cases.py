@@ -562,16 +562,28 @@ async def return_outside_competence(
     )  # fmt: skip
 
 
+async def _review_latest_draft(
+    ctx: ActorContext, assignment_id: int, state: str, now: datetime, comment: str = ""
+) -> None:
+    """Record the reviewer's decision on the newest draft version."""
+    draft = await _latest_draft(assignment_id)
+    await Draft.update(
+        {
+            Draft.state: state,
+            Draft.reviewed_by: ctx.user_id,
+            Draft.reviewed_at: now,
+            Draft.review_comment: comment,
+        }
+    ).where(Draft.id == draft["id"])
+
+
 async def approve(ctx: ActorContext, assignment_id: int, version: int) -> Outcome:
     """Approve the submitted draft (Penza p.12, Parfino p.13)."""
 
     async def body(
         row: dict[str, Any], rules: OrganisationRules, t: Transition, now: datetime
     ) -> dict[Any, Any]:
-        draft = await _latest_draft(row["id"])
-        await Draft.update(
-            {Draft.state: "approved", Draft.reviewed_by: ctx.user_id, Draft.reviewed_at: now}
-        ).where(Draft.id == draft["id"])
+        await _review_latest_draft(ctx, row["id"], "approved", now)
         return {Assignment.approved_at: now}
 
     return await _assignment_action(
@@ -590,15 +602,7 @@ async def return_for_revision(
     async def body(
         row: dict[str, Any], rules: OrganisationRules, t: Transition, now: datetime
     ) -> dict[Any, Any]:
-        draft = await _latest_draft(row["id"])
-        await Draft.update(
-            {
-                Draft.state: "returned",
-                Draft.reviewed_by: ctx.user_id,
-                Draft.reviewed_at: now,
-                Draft.review_comment: comment,
-            }
-        ).where(Draft.id == draft["id"])
+        await _review_latest_draft(ctx, row["id"], "returned", now, comment)
         return {Assignment.returned_at: now, Assignment.revision_rounds: row["revision_rounds"] + 1}
 
     return await _assignment_action(

@@ -77,8 +77,10 @@ class RolePagesController(Controller):
         """«На согласовании»: drafts waiting for approval."""
         rows = await queues.assignments(rules, states=("draft_submitted",))
         return _queue(
-            request, rules, "specialist/review.html", "specialist/_assignment_rows.html", rows
-        )
+            request, rules, "queue_assignments.html", "specialist/_assignment_rows.html", rows,
+            heading="На согласовании",
+            empty_text="Проекты ответов, направленные на согласование, появятся здесь.",
+        )  # fmt: skip
 
     @get("/coordinator", opt=roles(Role.COORDINATOR))
     async def coordinator(self, request: Req, rules: Rules) -> Template:
@@ -93,8 +95,11 @@ class RolePagesController(Controller):
         """«К публикации»: approved answers waiting to be posted."""
         rows = await queues.assignments(rules, states=("approved",))
         return _queue(
-            request, rules, "coordinator/publish.html", "specialist/_assignment_rows.html", rows
-        )
+            request, rules, "queue_assignments.html", "specialist/_assignment_rows.html", rows,
+            heading="К публикации",
+            empty_text="Согласованные ответы появятся здесь: разместите их в соцсети и "
+            "отметьте «Опубликовано».",
+        )  # fmt: skip
 
     @get("/executor", opt=roles(Role.EXECUTOR))
     async def executor(
@@ -106,8 +111,11 @@ class RolePagesController(Controller):
         """The department's assignments with countdowns to the draft and the answer."""
         rows = await queues.assignments(rules, department_ids=actor.department_ids)
         return _queue(
-            request, rules, "executor/inbox.html", "specialist/_assignment_rows.html", rows
-        )
+            request, rules, "queue_assignments.html", "specialist/_assignment_rows.html", rows,
+            heading="Поручения подразделения",
+            empty_text="Новых поручений нет. Поручения появятся здесь, как только сообщение "
+            "направят в ваше подразделение.",
+        )  # fmt: skip
 
     @get("/official", opt=roles(Role.OFFICIAL))
     async def official(self, request: Req, rules: Rules) -> Template:
