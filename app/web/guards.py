@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
 from app import clock
+from app.db.tables import Organisation
 from app.domain.roles import Role
 from app.services.accounts import CurrentUser, load_current_user
 from app.services.api_tokens import token_owner
-from app.services.organisations import OrganisationNotFound, organisation_id_by_slug
 from app.services.substitutes import actor_context
 
 PUBLIC: dict[str, Any] = {"access": "public"}
@@ -68,9 +69,14 @@ async def access_guard(
 
 async def substituted_roles(user_id: int, slug: str) -> frozenset[Role]:
     """Roles a user carries today only as the substitute of an absent colleague."""
-    try:
-        organisation_id = await organisation_id_by_slug(slug)
-    except OrganisationNotFound:
+    row = (
+        await Organisation.select(Organisation.id, Organisation.timezone)
+        .where(Organisation.slug == slug)
+        .first()
+    )
+    if row is None:
         return frozenset()
-    context = await actor_context(user_id, organisation_id, clock.now().date())
+    # Absences are dated in the organisation's zone (after midnight in Moscow is not UTC's day).
+    today = clock.now().astimezone(ZoneInfo(row["timezone"])).date()
+    context = await actor_context(user_id, row["id"], today)
     return frozenset(context.on_behalf)

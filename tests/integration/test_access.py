@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -87,3 +88,29 @@ async def test_forbidden_page_is_russian(client, demo) -> None:
     response = await client.get("/o/parfino/executor", headers={"accept": "text/html"})
     assert response.status_code == 403
     assert "Доступ запрещён" in response.text
+
+
+async def test_penza_p7_substitute_reaches_the_absent_executors_page_only_while_absent(
+    client, demo
+) -> None:
+    from datetime import date, datetime, timedelta
+
+    from app import clock
+    from app.db.tables import Absence, Organisation, User
+    from app.services.accounts import create_user
+
+    penza = await Organisation.objects().where(Organisation.slug == "penza").first()
+    absent = await User.objects().where(User.login == "penza-executor").first()
+    stand_in = await create_user("stand-in", "Заместитель", "пароль-надёжный")
+    # 00:30 in Moscow on the first day of the absence is still the previous day in UTC.
+    first_day = date(2026, 3, 2)
+    await Absence(
+        organisation=penza.id, user=absent.id, starts_on=first_day, ends_on=first_day,
+        reason="illness", substitute=stand_in.id,
+    ).save()  # fmt: skip
+    moscow_half_past_midnight = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)
+    clock.set_clock(lambda: moscow_half_past_midnight)
+    await sign_in(client, "stand-in", "пароль-надёжный")
+    assert (await client.get("/o/penza/executor")).status_code == 200
+    clock.set_clock(lambda: moscow_half_past_midnight + timedelta(days=1))
+    assert (await client.get("/o/penza/executor")).status_code == 403
