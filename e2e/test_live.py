@@ -25,9 +25,8 @@ async def _penza_token() -> str:
 def test_a_new_message_appears_in_the_open_queue_without_reload(people, live_server) -> None:
     specialist = people("penza-specialist")
     specialist.goto("/o/penza/specialist")
-    expect(specialist.locator("[sse-connect]")).to_be_attached()
+    expect(specialist.locator('[sse-connect="/o/penza/live"][data-live="open"]')).to_be_attached()
     specialist.evaluate("window.__notReloaded = true")
-    specialist.wait_for_timeout(300)  # the EventSource connects
     text = f"Живая очередь: новое сообщение {uuid.uuid4().hex[:6]}"
     response = httpx.post(
         f"{live_server}/api/v1/messages",
@@ -46,8 +45,8 @@ def test_another_users_action_updates_the_work_queue_live(people) -> None:
         specialist, "penza", f"Проверка живого обновления {uuid.uuid4().hex[:6]}"
     )
     other.goto("/o/penza/specialist/work")
+    expect(other.locator('[sse-connect="/o/penza/live"][data-live="open"]')).to_be_attached()
     other.evaluate("window.__notReloaded = true")
-    other.wait_for_timeout(300)
     row = other.locator(f'[data-testid="work-row"][data-message-id="{message_id}"]')
     expect(row).to_have_count(0)
     CasePage(specialist).mark("Освещение")

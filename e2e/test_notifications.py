@@ -25,8 +25,8 @@ def test_bell_counts_a_new_notification_without_reload(people) -> None:
     official.goto("/o/penza/official")
     bell = official.get_by_test_id("bell")
     before = int(bell.get_attribute("data-unread") or 0)
+    expect(official.locator('[sse-connect="/live/me"][data-live="open"]')).to_be_attached()
     official.evaluate("window.__notReloaded = true")
-    official.wait_for_timeout(300)
     run_async(lambda: _notify("penza-official", "Нарушение: проект не согласован"))
     expect(official.get_by_test_id("bell")).to_have_attribute(
         "data-unread", str(before + 1), timeout=3_000

@@ -154,5 +154,10 @@
     document.addEventListener("htmx:afterSwap", restoreResults);
     document.addEventListener("focusout", resumeRefresh);
     document.body.addEventListener("htmx:afterSwap", function () { loadIntervals(); tick(); });
+    // Marks a live connection as open (tests and people can see the page is live).
+    document.body.addEventListener("htmx:sseOpen", function (event) {
+      var source = event.detail && event.detail.elt ? event.detail.elt : event.target;
+      if (source && source.setAttribute) source.setAttribute("data-live", "open");
+    });
   });
 })();
