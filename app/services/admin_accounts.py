@@ -12,6 +12,7 @@ from app.services.admin_common import (
     AdminNotFound,
     bounded,
     log_change,
+    remove_or_deactivate,
 )
 from app.services.api_tokens import issue_token, revoke_token
 from app.services.substitutes import ActorContext
@@ -93,18 +94,8 @@ async def save_account(ctx: ActorContext, account_id: int | None, form: AccountF
 async def remove_account(ctx: ActorContext, account_id: int) -> str:
     """Delete an unused account; one with publications is deactivated instead."""
     row = await account(ctx.organisation_id, account_id)
-    async with SocialAccount._meta.db.transaction():
-        if await Publication.exists().where(Publication.account == account_id):
-            await SocialAccount.update({SocialAccount.is_active: False}).where(
-                SocialAccount.id == account_id
-            )
-            outcome = "deactivated"
-        else:
-            await SocialAccount.delete().where(SocialAccount.id == account_id)
-            outcome = "deleted"
-        await log_change(ctx, "admin_account_removed", {"name": row["name"]},
-                         {"outcome": outcome}, comment=str(account_id))  # fmt: skip
-    return outcome
+    used = await Publication.exists().where(Publication.account == account_id)
+    return await remove_or_deactivate(ctx, SocialAccount, row, used, "admin_account_removed")
 
 
 async def list_tokens(organisation_id: int) -> list[dict[str, Any]]:

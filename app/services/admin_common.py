@@ -67,6 +67,22 @@ async def log_change(
     )
 
 
+async def remove_or_deactivate(
+    ctx: ActorContext, table: Any, row: dict[str, Any], used: bool, kind: str
+) -> str:
+    """Delete a row nothing refers to; a used one is switched off. Logs which it was."""
+    async with table._meta.db.transaction():
+        if used:
+            await table.update({table.is_active: False}).where(table.id == row["id"])
+            outcome = "deactivated"
+        else:
+            await table.delete().where(table.id == row["id"])
+            outcome = "deleted"
+        after = {"outcome": outcome}
+        await log_change(ctx, kind, {"name": row["name"]}, after, comment=str(row["id"]))
+    return outcome
+
+
 async def lock_organisation(organisation_id: int) -> None:
     """Serialise admin changes of one organisation (call inside the change's transaction)."""
     await Organisation.raw("SELECT id FROM organisation WHERE id = {} FOR UPDATE", organisation_id)

@@ -13,6 +13,7 @@ from app.services.admin_common import (
     log_change,
     member_ids,
     refuse,
+    remove_or_deactivate,
 )
 from app.services.substitutes import ActorContext
 
@@ -155,17 +156,4 @@ async def remove_department(ctx: ActorContext, department_id: int) -> str:
     used = await Assignment.exists().where(Assignment.department == department_id) or (
         await Membership.exists().where(Membership.department == department_id)
     )
-    async with Department._meta.db.transaction():
-        if used:
-            await Department.update({Department.is_active: False}).where(
-                Department.id == department_id
-            )
-            outcome = "deactivated"
-        else:
-            await Department.delete().where(Department.id == department_id)
-            outcome = "deleted"
-        await log_change(
-            ctx, "admin_department_removed", {"name": row["name"]}, {"outcome": outcome},
-            comment=str(department_id),
-        )  # fmt: skip
-    return outcome
+    return await remove_or_deactivate(ctx, Department, row, bool(used), "admin_department_removed")

@@ -6,6 +6,7 @@ tokens in admin_settings.py. All routes: the admin role of the organisation in t
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -66,6 +67,19 @@ def admin_page(
 def done(rules: Rules, section: str, outcome: str = "saved") -> Redirect:
     """Back to the section after a change, with a fixed notice."""
     return Redirect(f"/o/{rules.slug}/admin{section}?done={outcome}")
+
+
+async def attempt(
+    action: Awaitable[Any],
+    render: Callable[[dict[str, str]], Awaitable[Template]],
+    result: Redirect,
+) -> Template | Redirect:
+    """Run a change; on refusal render the form with the errors, else redirect."""
+    try:
+        await action
+    except AdminError as error:
+        return await render(error.errors)
+    return result
 
 
 def checked(data: dict[str, Any], key: str) -> bool:
@@ -138,11 +152,11 @@ class AdminController(Controller):
             include_decree_days=checked(data, "include_decree_days"),
             region=form_text(data, "region", 40),
         )  # fmt: skip
-        try:
-            await admin_org.save_organisation(actor, form)
-        except AdminError as error:
-            return await self._organisation(request, rules, 400, form, error.errors)
-        return done(rules, "/organisation")
+        return await attempt(
+            admin_org.save_organisation(actor, form),
+            lambda errors: self._organisation(request, rules, 400, form, errors),
+            done(rules, "/organisation"),
+        )
 
     @post("/organisation/overrides", opt=ADMIN)
     async def add_override(

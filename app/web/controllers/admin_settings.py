@@ -19,6 +19,7 @@ from app.web.controllers.admin import (
     ADMIN_DEPENDENCIES,
     Form,
     admin_page,
+    attempt,
     checked,
     done,
     not_found,
@@ -155,11 +156,11 @@ class AdminAccountsController(Controller):
     ) -> Template | Redirect:
         """Add an official account."""
         form = _account_form(data)
-        try:
-            await admin_accounts.save_account(actor, None, form)
-        except AdminError as error:
-            return await self._accounts(request, rules, 400, None, form, error.errors)
-        return done(rules, "/accounts", "added")
+        return await attempt(
+            admin_accounts.save_account(actor, None, form),
+            lambda errors: self._accounts(request, rules, 400, None, form, errors),
+            done(rules, "/accounts", "added"),
+        )
 
     @post("/accounts/{account_id:int}", opt=ADMIN)
     async def save_account(
@@ -168,11 +169,11 @@ class AdminAccountsController(Controller):
         """Save an official account."""
         await admin_accounts.account(rules.id, account_id)
         form = _account_form(data)
-        try:
-            await admin_accounts.save_account(actor, account_id, form)
-        except AdminError as error:
-            return await self._accounts(request, rules, 400, account_id, form, error.errors)
-        return done(rules, "/accounts")
+        return await attempt(
+            admin_accounts.save_account(actor, account_id, form),
+            lambda errors: self._accounts(request, rules, 400, account_id, form, errors),
+            done(rules, "/accounts"),
+        )
 
     @post("/accounts/{account_id:int}/delete", opt=ADMIN)
     async def remove_account(

@@ -17,6 +17,7 @@ from app.web.controllers.admin import (
     ADMIN_DEPENDENCIES,
     Form,
     admin_page,
+    attempt,
     checked,
     done,
     not_found,
@@ -85,11 +86,11 @@ class AdminStaffController(Controller):
     ) -> Template | Redirect:
         """Add a department."""
         form = _department_form(data)
-        try:
-            await admin_departments.save_department(actor, None, form)
-        except AdminError as error:
-            return await self._departments(request, rules, 400, None, form, error.errors)
-        return done(rules, "/departments", "added")
+        return await attempt(
+            admin_departments.save_department(actor, None, form),
+            lambda errors: self._departments(request, rules, 400, None, form, errors),
+            done(rules, "/departments", "added"),
+        )
 
     @post("/departments/{department_id:int}", opt=ADMIN)
     async def save_department(
@@ -98,11 +99,11 @@ class AdminStaffController(Controller):
         """Save a department's name, topics, curator and active flag."""
         await admin_departments.department(rules.id, department_id)
         form = _department_form(data)
-        try:
-            await admin_departments.save_department(actor, department_id, form)
-        except AdminError as error:
-            return await self._departments(request, rules, 400, department_id, form, error.errors)
-        return done(rules, "/departments")
+        return await attempt(
+            admin_departments.save_department(actor, department_id, form),
+            lambda errors: self._departments(request, rules, 400, department_id, form, errors),
+            done(rules, "/departments"),
+        )
 
     @post("/departments/{department_id:int}/delete", opt=ADMIN)
     async def remove_department(
@@ -156,22 +157,22 @@ class AdminStaffController(Controller):
         self, request: Req, rules: Rules, actor: Actor, user_id: FromPath[int], data: Form
     ) -> Template | Redirect:
         """Grant a member another role (or move the executor to another department)."""
-        try:
-            await admin_users.grant_member_role(actor, user_id, _role_form(data))
-        except AdminError as error:
-            return await self._users(request, rules, 400, errors=error.errors, error_user=user_id)
-        return done(rules, "/users")
+        return await attempt(
+            admin_users.grant_member_role(actor, user_id, _role_form(data)),
+            lambda errors: self._users(request, rules, 400, errors=errors, error_user=user_id),
+            done(rules, "/users"),
+        )
 
     @post("/users/{user_id:int}/roles/revoke", opt=ADMIN)
     async def revoke_role(
         self, request: Req, rules: Rules, actor: Actor, user_id: FromPath[int], data: Form
     ) -> Template | Redirect:
         """Take a role away (never one's own admin role)."""
-        try:
-            await admin_users.revoke_member_role(actor, user_id, form_int(data, "membership"))
-        except AdminError as error:
-            return await self._users(request, rules, 400, errors=error.errors, error_user=user_id)
-        return done(rules, "/users", "deleted")
+        return await attempt(
+            admin_users.revoke_member_role(actor, user_id, form_int(data, "membership")),
+            lambda errors: self._users(request, rules, 400, errors=errors, error_user=user_id),
+            done(rules, "/users", "deleted"),
+        )
 
     @post("/users/{user_id:int}/active", opt=ADMIN)
     async def set_active(
@@ -180,11 +181,11 @@ class AdminStaffController(Controller):
         """Switch a member's sign-in on or off."""
         value = form_text(data, "active", 1)
         active = {"1": True, "0": False}.get(value)
-        try:
-            await admin_users.set_member_active(actor, user_id, active)
-        except AdminError as error:
-            return await self._users(request, rules, 400, errors=error.errors, error_user=user_id)
-        return done(rules, "/users")
+        return await attempt(
+            admin_users.set_member_active(actor, user_id, active),
+            lambda errors: self._users(request, rules, 400, errors=errors, error_user=user_id),
+            done(rules, "/users"),
+        )
 
     # -- absences ----------------------------------------------------------------------------
 
@@ -217,11 +218,11 @@ class AdminStaffController(Controller):
             ends_on=form_text(data, "ends_on", 10), reason=form_text(data, "reason", 20),
             substitute_id=form_int(data, "substitute"),
         )  # fmt: skip
-        try:
-            await admin_absences.add_absence(actor, form)
-        except AdminError as error:
-            return await self._absences(request, rules, 400, form, error.errors)
-        return done(rules, "/absences", "added")
+        return await attempt(
+            admin_absences.add_absence(actor, form),
+            lambda errors: self._absences(request, rules, 400, form, errors),
+            done(rules, "/absences", "added"),
+        )
 
     @post("/absences/{absence_id:int}/delete", opt=ADMIN)
     async def remove_absence(
