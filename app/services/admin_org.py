@@ -28,7 +28,7 @@ from app.services.admin_common import (
     log_change,
     refuse,
 )
-from app.services.profiles import _refresh_open_cases  # one recomputation for every change
+from app.services.profiles import refresh_open_cases
 from app.services.substitutes import ActorContext
 
 WEEKDAY_TITLES = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
@@ -168,7 +168,7 @@ async def _store(ctx: ActorContext, kind: str, after: dict[str, Any], comment: s
         await Organisation.update(columns).where(Organisation.id == ctx.organisation_id)
         await log_change(ctx, kind, before=before, after=after, comment=comment)
         if any(before[k] != after[k] for k in after if k != "name"):
-            await _refresh_open_cases(ctx.organisation_id)
+            await refresh_open_cases(ctx.organisation_id)
 
 
 async def save_organisation(ctx: ActorContext, form: OrganisationForm) -> None:

@@ -123,7 +123,7 @@ async def load_demo(*, with_cases: bool | None = None) -> None:
                 Organisation.name: spec.name,
                 Organisation.profile_code: spec.profile_code,
                 Organisation.schedule: spec.schedule,
-                Organisation.calendar_options: {"include_decree_days": False, "regions": []},
+                Organisation.calendar_options: {"include_decree_days": False, "region": None},
             },
         )
         departments: dict[str, Department] = {}

@@ -121,7 +121,7 @@ async def _lock(organisation_id: int) -> None:
     await Organisation.raw("SELECT id FROM organisation WHERE id = {} FOR UPDATE", organisation_id)
 
 
-async def _refresh_open_cases(organisation_id: int) -> int:
+async def refresh_open_cases(organisation_id: int) -> int:
     rules = await organisation_rules(organisation_id)
     rows = await Message.select(Message.id).where(
         (Message.organisation == organisation_id)
@@ -205,7 +205,7 @@ async def save_profile(
             Organisation.id == ctx.organisation_id
         )
         if org and org[0]["profile_code"] == code:
-            await _refresh_open_cases(ctx.organisation_id)
+            await refresh_open_cases(ctx.organisation_id)
     return warnings
 
 
@@ -222,7 +222,7 @@ async def switch_profile(ctx: ActorContext, code: str) -> list[ProfileWarning]:
         await Organisation.update({Organisation.profile_code: code}).where(
             Organisation.id == ctx.organisation_id
         )
-        recomputed = await _refresh_open_cases(ctx.organisation_id)
+        recomputed = await refresh_open_cases(ctx.organisation_id)
         await record_event(
             ctx.organisation_id, "profile_switched", actor,
             before={"code": previous}, after={"code": code, "recomputed_cases": recomputed},
