@@ -1,0 +1,1 @@
+"""Reports for the head: figures (SQL), rendering (Jinja → WeasyPrint), signing (pyHanko)."""
