@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import ConfigError, get_settings
+from app.reports import cli as reports_cli
 
 
 def _exit_on_sigterm() -> None:
@@ -346,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["specialist", "coordinator", "executor", "official", "head", "admin"],
     )
     create.add_argument("--department", help="название подразделения (для исполнителя)")
+    reports_cli.add_parsers(sub)
     return parser
 
 
@@ -360,6 +362,8 @@ COMMANDS = {
     "apitoken": cmd_apitoken,
     "sweep": cmd_sweep,
     "createuser": cmd_createuser,
+    "report": reports_cli.cmd_report,
+    "verify": reports_cli.cmd_verify,
 }
 
 

@@ -69,14 +69,21 @@ class CertificateInfo:
     not_after: datetime
 
 
+def _clip(text: str, limit: int) -> str:
+    # X.509 bounds the common name at 64 bytes of UTF-8 (32 Cyrillic letters).
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text.rstrip()
+
+
 def demo_pkcs12(organisation_name: str, now: datetime) -> tuple[bytes, bytes]:
     """A self-signed RSA-2048 signing certificate for demos: (PKCS#12 bytes, password)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "RU"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation_name[:64]),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation_name[:40]} (демо)"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation_name[:200]),
+            x509.NameAttribute(NameOID.COMMON_NAME, _clip(organisation_name, 50) + " (демо)"),
         ]
     )
     usage = x509.KeyUsage(

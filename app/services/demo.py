@@ -13,6 +13,7 @@ from app.domain.roles import Role
 from app.services.accounts import create_user, grant_role
 from app.services.demo_cases import load_demo_cases
 from app.services.passwords import cached_hash
+from app.services.signing_keys import ensure_demo_keys
 
 DEMO_PASSWORD = "otklik-demo"  # noqa: S105 — printed by `make run`, refused in prod
 
@@ -141,3 +142,4 @@ async def load_demo(*, with_cases: bool | None = None) -> None:
     # build exactly the cases they assert on (test_demo_cases asks for them explicitly).
     if with_cases if with_cases is not None else get_settings().env != "test":
         await load_demo_cases()
+    await ensure_demo_keys()  # reports are signed with a self-signed demo certificate

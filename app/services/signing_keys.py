@@ -58,6 +58,11 @@ async def _save(
     await row.save()
 
 
+# Demo certificates made in this process, by organisation name: the demo is reloaded often
+# (every test that needs it) and an RSA key takes ~0.1 s to generate.
+_DEMO_CACHE: dict[str, tuple[bytes, bytes]] = {}
+
+
 async def ensure_demo_key(organisation_id: int) -> None:
     """Give the organisation a self-signed demo certificate unless it has a key."""
     if await SigningKey.exists().where(SigningKey.organisation == organisation_id):
@@ -65,8 +70,9 @@ async def ensure_demo_key(organisation_id: int) -> None:
     row = await Organisation.select(Organisation.name).where(Organisation.id == organisation_id)
     name = row[0]["name"] if row else "Отклик"
     now = clock.now()
-    # RSA key generation takes ~0.1 s: off the event loop.
-    data, password = await anyio.to_thread.run_sync(demo_pkcs12, name, now)
+    if name not in _DEMO_CACHE:
+        _DEMO_CACHE[name] = await anyio.to_thread.run_sync(demo_pkcs12, name, now)
+    data, password = _DEMO_CACHE[name]
     info = inspect_pkcs12(data, password, now)
     await _save(organisation_id, data, password, info, None, is_demo=True)
 

@@ -81,7 +81,7 @@ async def test_penza_p19_violations_report_pdf(demo: None) -> None:
     w = await build_week()
     rules = await organisation_rules(w.org)
     report = await produce(rules, "violations", W47, "pdf")
-    assert report is not None and report.signer == ""  # no key: unsigned but archived
+    assert report is not None and report.signer  # the demo certificate
     text = pdf_text(report.path)
     assert_contains(
         text, "Информация о нарушениях", "Пенза-2020, п. 19", "Нарушений сроков: 3",
