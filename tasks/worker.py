@@ -10,6 +10,7 @@ from arq.connections import RedisSettings
 import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.config import get_settings
 from tasks.heartbeat import heartbeat
+from tasks.reports import deliver_reports, remind_immediate
 from tasks.timers import send_emails, sweep_timers
 
 
@@ -39,13 +40,26 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     """arq settings (arq reads them as class attributes)."""
 
-    functions: ClassVar[list[Any]] = [heartbeat, sweep_timers, send_emails]
+    functions: ClassVar[list[Any]] = [
+        heartbeat, sweep_timers, send_emails, deliver_reports, remind_immediate,
+    ]  # fmt: skip
     cron_jobs: ClassVar[list[Any]] = [
         cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True),
         # The sweep is the guarantee (the database is the source of truth); at startup it
         # catches up whatever fell due while no worker ran.
         cron(sweep_timers, second=5, run_at_startup=True, unique=True, timeout=300),
         cron(send_emails, second=35, run_at_startup=False, unique=True, timeout=300),
+        cron(remind_immediate, second=50, run_at_startup=False, unique=True, timeout=120),
+        # Reports are due at a working morning; every 10 minutes is prompt enough, and the
+        # run at startup catches up a report that fell due while no worker ran.
+        cron(
+            deliver_reports,
+            minute=set(range(0, 60, 10)),
+            second=20,
+            run_at_startup=True,
+            unique=True,
+            timeout=1800,
+        ),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -11,9 +11,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import aiosmtplib
+import anyio.to_thread
 
 from app import clock
 from app.config import Settings, get_settings
@@ -34,7 +36,7 @@ WHERE n."user" = u.id AND n.id IN (
     WHERE email_status = 'pending' AND email_next_attempt_at <= {}
     ORDER BY email_next_attempt_at, id LIMIT {}
     FOR UPDATE SKIP LOCKED)
-RETURNING n.id, n.title, n.body, n.url, n.email_attempts, u.email, u.full_name
+RETURNING n.id, n.title, n.body, n.url, n.email_attempts, n.attachment, u.email, u.full_name
 """
 
 
@@ -51,8 +53,10 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
 
 
-def compose(settings: Settings, row: dict[str, Any]) -> EmailMessage:
-    """The Russian e-mail of a notification, with the link to the case."""
+def compose(
+    settings: Settings, row: dict[str, Any], attachment: bytes | None = None
+) -> EmailMessage:
+    """The Russian e-mail of a notification, with the link to the case (and its report file)."""
     mail = EmailMessage()
     mail["From"] = settings.smtp_from
     mail["To"] = row["email"]
@@ -63,7 +67,17 @@ def compose(settings: Settings, row: dict[str, Any]) -> EmailMessage:
         "— Отклик. Письмо отправлено автоматически; выбрать, какие уведомления приходят "
         "на почту, можно в настройках уведомлений.\n"
     )
+    if attachment is not None:
+        name = Path(row["attachment"]).name
+        subtype = "pdf" if name.endswith(".pdf") else "octet-stream"
+        mail.add_attachment(attachment, maintype="application", subtype=subtype, filename=name)
     return mail
+
+
+def _read_attachment(settings: Settings, relative: str) -> bytes | None:
+    # A report file removed from var/ leaves the e-mail without it rather than unsent.
+    path = settings.var_dir / relative
+    return path.read_bytes() if relative and path.is_file() else None
 
 
 async def _send(settings: Settings, mail: EmailMessage) -> None:
@@ -90,7 +104,10 @@ async def send_pending(limit: int = BATCH) -> MailResult:
     claimed = await Notification.raw(_CLAIM, now + LEASE, now, limit)
     for row in claimed:
         try:
-            await _send(settings, compose(settings, row))
+            attachment = await anyio.to_thread.run_sync(
+                _read_attachment, settings, row["attachment"] or ""
+            )
+            await _send(settings, compose(settings, row, attachment))
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
             result.failed += 1
             await _failed(row, clock.now(), error)

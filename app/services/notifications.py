@@ -33,6 +33,8 @@ class Kind(StrEnum):
     VIOLATION = "violation"  # a violation to oversee (Penza p.19)
     ACTIVITY = "activity"  # heightened activity (Penza p.21, Parfino p.24)
     REPORT_DUE = "report_due"  # the monthly violations report is due (Parfino p.22)
+    IMMEDIATE = "immediate"  # an immediate report to the head, and its reminder (p.21/p.24)
+    REPORT = "report"  # a scheduled summary or violations report (p.19–20, p.22–23)
 
 
 KIND_TITLES: dict[Kind, str] = {
@@ -41,6 +43,8 @@ KIND_TITLES: dict[Kind, str] = {
     Kind.VIOLATION: "Нарушения сроков",
     Kind.ACTIVITY: "Повышенная активность по теме",
     Kind.REPORT_DUE: "Срок отчёта о нарушениях",
+    Kind.IMMEDIATE: "Срочные доклады главе",
+    Kind.REPORT: "Сводные отчёты и отчёты о нарушениях",
 }
 
 # In-app + e-mail unless the user chose otherwise; warnings stay in-app (they come often).
@@ -50,6 +54,8 @@ DEFAULT_EMAIL: dict[Kind, bool] = {
     Kind.VIOLATION: True,
     Kind.ACTIVITY: True,
     Kind.REPORT_DUE: True,
+    Kind.IMMEDIATE: True,
+    Kind.REPORT: True,
 }
 
 
@@ -65,6 +71,7 @@ class NewNotification:
     dedup_key: str
     organisation_id: int | None = None
     message_id: int | None = None
+    attachment: str = ""  # a file under var_dir the e-mail carries (a signed report)
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,7 @@ async def create_notifications(
                 dedup_key=i.dedup_key[:300],
                 email_status="pending" if email else "none",
                 email_next_attempt_at=now if email else None,
+                attachment=i.attachment,
             )
         )
     inserted = (

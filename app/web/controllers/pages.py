@@ -131,8 +131,3 @@ class RolePagesController(Controller):
             week=await department_figures(rules, week),
             month=await department_figures(rules, month),
         )  # fmt: skip
-
-    @get("/head", opt=roles(Role.HEAD))
-    async def head(self, request: Req, rules: Rules) -> Template:
-        """The head's reports (filled by the reports issue)."""
-        return page(request, "head/page.html", rules=rules)

@@ -1,0 +1,62 @@
+"""What the report pages show: the archive, the default period, the summary with charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app import clock
+from app.db.tables import Department
+from app.reports.periods import Period, PeriodError, containing, kind_of, parse_period
+from app.reports.summary import build_summary, build_violations
+from app.services.organisations import OrganisationRules
+from app.services.reports import summary_charts
+
+
+def default_period(rules: OrganisationRules) -> Period:
+    """The last complete period of the profile's summary (last week or last month)."""
+    today = clock.now().astimezone(rules.calendar.tz).date()
+    return containing(kind_of(rules.profile.reports.summary.period), today).previous()
+
+
+def chosen_period(rules: OrganisationRules, raw: str | None) -> tuple[Period, str]:
+    """The period asked for (else the default) and an error text when it was malformed."""
+    if not raw:
+        return default_period(rules), ""
+    try:
+        return parse_period(raw), ""
+    except PeriodError:
+        return default_period(rules), "Период указывается как 2026-W47 (неделя) или 2026-11."
+
+
+async def departments(organisation_id: int) -> list[dict[str, Any]]:
+    """The organisation's active departments for the report forms."""
+    return list(
+        await Department.select(Department.id, Department.name)
+        .where((Department.organisation == organisation_id) & Department.is_active.eq(True))
+        .order_by(Department.name)
+    )
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """A report computed for the web page (the same objects the PDF renders)."""
+
+    template: str
+    context: dict[str, Any]
+
+
+async def report_page(
+    rules: OrganisationRules, kind: str, period: Period, department_id: int | None
+) -> ReportPage:
+    """The summary (with charts) or the violations report for the web page."""
+    if kind == "violations":
+        violations = await build_violations(rules, period)
+        return ReportPage(
+            "reports/_violations_body.html", {"report": violations, "header": violations.header}
+        )
+    summary = await build_summary(rules, period, department_id)
+    return ReportPage(
+        "reports/_summary_body.html",
+        {"report": summary, "header": summary.header, "charts": summary_charts(summary)},
+    )
