@@ -5,10 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help run test lint typecheck unit e2e browser bench clean
+.PHONY: help run test lint typecheck unit e2e tools browser bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,15 +18,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP) ## set up everything and serve the portal with demo data (Ctrl-C stops it)
 	$(BIN)/otklik run
 
-browser: ## install Debian's Chromium for the e2e tests when it is missing
-	@if [ -x /usr/bin/chromium ]; then :; \
+tools: ## install Debian's Chromium (e2e) and poppler-utils (PDF checks) when missing
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	{ command -v pdftotext && command -v pdftoppm; } >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing chromium (apt-get)…"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		echo "Installing$$missing (apt-get)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "The e2e tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install -y chromium'."; \
+		echo "The tests need$$missing: run 'sudo apt-get install -y$$missing'."; \
 		exit 1; \
 	fi
+
+browser: tools ## the same as `make tools` (kept for the e2e hint)
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -35,13 +40,13 @@ lint: $(STAMP) ## ruff lint and format check
 typecheck: $(STAMP) ## mypy
 	$(BIN)/mypy
 
-test: $(STAMP) browser lint typecheck ## set up everything and run ruff, mypy, pytest and the e2e suite
+test: $(STAMP) tools lint typecheck ## set up everything and run ruff, mypy, pytest and the e2e suite
 	$(BIN)/pytest tests e2e -q -p no:cacheprovider
 
 unit: $(STAMP) ## only the fast domain tests
 	$(BIN)/pytest tests/unit -q
 
-e2e: $(STAMP) browser ## only the browser tests
+e2e: $(STAMP) tools ## only the browser tests
 	$(BIN)/pytest e2e -q
 
 bench: $(STAMP) ## benchmarks (figures go to docs/performance.md)

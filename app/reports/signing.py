@@ -127,7 +127,17 @@ def inspect_pkcs12(data: bytes, password: bytes, now: datetime) -> CertificateIn
     not_after = cert.not_valid_after_utc
     if not_after <= now or cert.not_valid_before_utc > now:
         raise SigningError("Срок действия сертификата не наступил или истёк.")
-    return CertificateInfo(cert.subject.rfc4514_string(), not_after)
+    return CertificateInfo(_friendly(cert.subject), not_after)
+
+
+def _friendly(name: x509.Name) -> str:
+    """«CN, O» as people read it (the O only when the CN does not already say it)."""
+    common = [a.value for a in name.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    org = [a.value for a in name.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
+    parts = [str(common[0])] if common else []
+    if org and (not parts or str(org[0]) not in parts[0]):
+        parts.append(str(org[0]))
+    return ", ".join(parts) or name.rfc4514_string()
 
 
 def trust_roots(data: bytes, password: bytes) -> list[asn1_x509.Certificate]:
