@@ -97,8 +97,9 @@ def demo_pkcs12(organisation_name: str, now: datetime) -> tuple[bytes, bytes]:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=3 * 365))
+        # Wide on both sides: demos and tests move the clock (OTKLIK_CLOCK_OFFSET).
+        .not_valid_before(now - timedelta(days=5 * 365))
+        .not_valid_after(now + timedelta(days=5 * 365))
         # CA=True lets the self-signed certificate serve as its own trust root (STACK-NOTES).
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(usage, critical=True)
