@@ -39,6 +39,7 @@ from app.web.controllers.live import live
 from app.web.controllers.notifications import NotificationsController, live_me
 from app.web.controllers.oversight import OversightController
 from app.web.controllers.pages import RolePagesController
+from app.web.controllers.reports import ReportsController, VerifyController
 from app.web.controllers.roles import AdminPagesController
 from app.web.guards import PUBLIC, access_guard
 from app.web.sessions import RotatingSessionConfig
@@ -134,6 +135,8 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             NotificationsController,
             live_me,
             OversightController,
+            ReportsController,
+            VerifyController,
             live,
             healthz,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
