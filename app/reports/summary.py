@@ -10,6 +10,7 @@ from app.db.tables import Department
 from app.reports.figures import Scope, Timeliness, case_timeliness, timeliness
 from app.reports.figures_dynamics import Dynamics, dynamics
 from app.reports.figures_quality import Quality, quality
+from app.reports.figures_steps import StepDone, steps_done, timed_steps_of
 from app.reports.periods import Period
 from app.services.organisations import OrganisationRules
 from app.services.violations import ViolationView, violations_for_period
@@ -49,6 +50,7 @@ class SummaryReport:
     quality: Quality
     dynamics: Dynamics
     previous: Timeliness
+    steps_done: list[StepDone]
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ async def build_summary(
         quality=await quality(scope),
         dynamics=await dynamics(scope, prev_scope, history),
         previous=await case_timeliness(prev_scope, rules.calendar),
+        steps_done=await steps_done(scope, timed_steps_of(rules.profile)),
     )
 
 

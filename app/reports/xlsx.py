@@ -75,6 +75,8 @@ def summary_xlsx(report: SummaryReport) -> bytes:
     _table(sheet, "По исполнителям", ["Исполнитель", *groups],
            [(g.name, g.received, g.on_time, g.late, g.open, g.returned_outside)
             for g in t.by_executor])  # fmt: skip
+    done = [(_step(s.step), s.completed, s.on_time, s.late) for s in report.steps_done]
+    _table(sheet, "Выполнение этапов", ["Этап", "Выполнено", "В срок", "С опозданием"], done)
     _table(sheet, "Нарушения по этапам", ["Этап", "Пункт", "Нарушений", "Исполнено с опозданием",
            "Не исполнено", "Медиана опоздания, мин"],
            [(_step(s.step), s.clause, s.violations, s.resolved, s.unresolved,
