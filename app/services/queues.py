@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app import clock
-from app.db.tables import Message
+from app.db.tables import Department, Message
 from app.domain.intake import NETWORKS
 from app.domain.lifecycle import STATE_TITLES, STEP_TITLES, Entity, Step
 from app.domain.worktime import WorkCalendar, WorktimeError
@@ -75,6 +75,18 @@ def _started(deadlines: Any, step: str, assignment_id: int | None = None) -> dat
         ):
             return datetime.fromisoformat(item["started_at"]) if item.get("started_at") else None
     return None
+
+
+async def department_options(
+    organisation_id: int, active_only: bool = True
+) -> list[dict[str, Any]]:
+    """Departments of the organisation for filter lists: id and name, by name."""
+    query = Department.select(Department.id, Department.name).where(
+        Department.organisation == organisation_id
+    )
+    if active_only:
+        query = query.where(Department.is_active.eq(True))
+    return list(await query.order_by(Department.name))
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,9 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app.db.tables import Department
 from app.domain.lifecycle import STEP_TITLES
 from app.domain.roles import Role
-from app.services.queues import QueueFilters
+from app.services.queues import QueueFilters, department_options
 from app.services.timers_activity import list_activity_alerts
 from app.services.violations import list_violations
 from app.web.deps import Req, Rules, provide_rules
@@ -50,11 +49,8 @@ class OversightController(Controller):
             rules.id, start=start, end=end, department_id=department,
             user_id=int(person) if person.isdigit() else None, step=step,
         )  # fmt: skip
-        departments = (
-            await Department.select(Department.id, Department.name)
-            .where(Department.organisation == rules.id)
-            .order_by(Department.name)
-        )
+        # Violations stay on record after a department is switched off: list them all.
+        departments = await department_options(rules.id, active_only=False)
         people = sorted(
             {(r.responsible_user_id, r.responsible_name) for r in rows if r.responsible_user_id}
         )

@@ -60,13 +60,7 @@ class RolePagesController(Controller):
         """«В работе»: every open case by its nearest deadline, with filters and search."""
         filters = QueueFilters.parse(dict(request.query_params))
         rows = await queues.open_cases(rules, filters)
-        from app.db.tables import Department
-
-        departments = (
-            await Department.select(Department.id, Department.name)
-            .where((Department.organisation == rules.id) & Department.is_active.eq(True))
-            .order_by(Department.name)
-        )
+        departments = await queues.department_options(rules.id)
         return _queue(
             request, rules, "specialist/work.html", "specialist/_work_rows.html", rows,
             filters=filters, departments=departments, networks=NETWORKS,
