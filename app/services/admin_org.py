@@ -8,13 +8,13 @@ the engine's Russian message; open cases get their deadlines recomputed after a 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from app.db.json_columns import json_value
 from app.db.tables import Organisation
 from app.domain.org_calendar import WEEKDAY_KEYS, work_calendar_from_settings
 from app.domain.worktime import DayOverride, WeeklySchedule
@@ -72,7 +72,7 @@ def parse_intervals(text: str, field_name: str) -> list[list[str]]:
 
 
 def _json(value: Any) -> dict[str, Any]:
-    parsed = json.loads(value) if isinstance(value, str) else value
+    parsed = json_value(value)
     return dict(parsed or {})
 
 

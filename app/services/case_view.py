@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.db.json_columns import json_value
 from app.db.tables import Assignment, Department, Draft, Event, Message, Publication
 from app.domain.intake import NETWORKS
 from app.domain.lifecycle import (
@@ -44,10 +44,6 @@ EVENT_TITLES: dict[str, str] = {
     "message_assignment_returned": "Возвращено на распределение",
     "message_complete": "Работа по сообщению завершена",
 }
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -225,7 +221,7 @@ def _deadlines(rules: OrganisationRules, message: dict[str, Any]) -> list[Deadli
     from app.domain.lifecycle import STEP_TITLES, Step
 
     out = []
-    for d in _json(message["deadlines"]) or []:
+    for d in json_value(message["deadlines"]) or []:
         due = datetime.fromisoformat(d["due_at"]) if d["due_at"] else None
         started = datetime.fromisoformat(d["started_at"]) if d.get("started_at") else None
         out.append(

@@ -7,13 +7,13 @@ deadlines. Errors reach the user as CaseError with a Russian message; nothing is
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from app import clock
+from app.db.json_columns import json_value
 from app.db.tables import Assignment, Department, Draft, Message, Publication
 from app.domain.intake import normalise_url
 from app.domain.lifecycle import (
@@ -491,7 +491,7 @@ async def _new_draft(
 
 
 def _close_pause(raw: Any, now: datetime) -> list[dict[str, Any]]:
-    pauses = json.loads(raw) if isinstance(raw, str) else list(raw or [])
+    pauses = list(json_value(raw) or [])
     return [{**p, "end": p.get("end") or now.isoformat()} for p in pauses]
 
 
@@ -643,7 +643,7 @@ async def publish(
         elif kind is DraftKind.INTERMEDIATE:
             values[Assignment.intermediate_published_at] = now
         elif rules.profile.clarification_pauses:
-            pauses = json.loads(row["pauses"]) if isinstance(row["pauses"], str) else row["pauses"]
+            pauses = json_value(row["pauses"])
             values[Assignment.pauses] = [*(pauses or []), {"start": now.isoformat(), "end": None}]
         return values
 

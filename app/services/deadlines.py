@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
+from app.db.json_columns import json_value
 from app.db.tables import Assignment, Message
 from app.domain.deadlines import (
     AssignmentFacts,
@@ -21,13 +21,9 @@ from app.services.organisations import OrganisationRules
 from app.services.violations import record_closed_steps
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def pauses_from_row(raw: Any) -> tuple[Pause, ...]:
     """Clarification pauses as stored on an assignment."""
-    items = _json(raw) or []
+    items = json_value(raw) or []
     return tuple(
         Pause(
             datetime.fromisoformat(p["start"]),
@@ -74,7 +70,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC) if value is not None else None
 
 
-def deadline_json(d: StepDeadline) -> dict[str, Any]:
+def deadlinejson_value(d: StepDeadline) -> dict[str, Any]:
     """A step deadline as stored in message.deadlines."""
     return {
         "step": str(d.step),
@@ -95,7 +91,7 @@ async def refresh_deadlines(rules: OrganisationRules, message_id: int) -> list[S
     deadlines = await case_deadlines(rules, message_id)
     binding = binding_deadline(deadlines)
     answer = next((d for d in deadlines if str(d.step) == "answer" and d.due_at), None)
-    stored = [deadline_json(d) for d in deadlines]
+    stored = [deadlinejson_value(d) for d in deadlines]
     await Message.update(
         {
             Message.deadlines: stored,
@@ -112,6 +108,6 @@ async def refresh_deadlines(rules: OrganisationRules, message_id: int) -> list[S
                 Assignment.due_step: str(own.step) if own else "",
             }
         ).where(Assignment.id == row["id"])
-    previous = _json(before["deadlines"]) if before else []
+    previous = json_value(before["deadlines"]) if before else []
     await record_closed_steps(rules, message_id, previous, stored)
     return deadlines

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+from app.db.json_columns import json_value
 from app.db.tables import Organisation, ProfileCopy
 from app.domain.org_calendar import work_calendar_from_settings
 from app.domain.regulation import load_profile
@@ -43,7 +43,7 @@ async def organisation_rules(organisation_id: int) -> OrganisationRules:
     )
     if copy is not None:
         data = copy["data"]
-        profile = profile_from_mapping(json.loads(data) if isinstance(data, str) else data)
+        profile = profile_from_mapping(json_value(data))
     else:
         profile = load_profile(row.profile_code)
     calendar = work_calendar_from_settings(row.timezone, row.schedule, row.calendar_options)

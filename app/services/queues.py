@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from app import clock
+from app.db.json_columns import json_value
 from app.db.tables import Department, Message
 from app.domain.intake import NETWORKS
 from app.domain.lifecycle import STATE_TITLES, STEP_TITLES, Entity, Step
@@ -64,12 +64,8 @@ def countdown(
     return Countdown(step, due_at, int(remaining.total_seconds()), int(budget.total_seconds()), now)
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _started(deadlines: Any, step: str, assignment_id: int | None = None) -> datetime | None:
-    for item in _json(deadlines) or []:
+    for item in json_value(deadlines) or []:
         if item["step"] == step and (
             assignment_id is None or item["assignment_id"] == assignment_id
         ):
@@ -313,7 +309,7 @@ async def assignments(
 def _answer_countdown(
     rules: OrganisationRules, deadlines: Any, assignment_id: int
 ) -> Countdown | None:
-    for d in _json(deadlines) or []:
+    for d in json_value(deadlines) or []:
         if d["step"] == "answer" and d["assignment_id"] == assignment_id and d["due_at"]:
             due = datetime.fromisoformat(d["due_at"])
             return countdown(rules.calendar, "answer", due, datetime.fromisoformat(d["started_at"]))

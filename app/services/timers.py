@@ -10,7 +10,6 @@ produce nothing twice.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +18,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from app import clock
+from app.db.json_columns import json_value
 from app.db.tables import Message, Organisation, Violation
 from app.domain.escalation import violation_recipients
 from app.domain.regulation_model import Importance
@@ -57,7 +57,7 @@ class SweepResult:
 
 def _settings(raw: Any, organisation_id: int) -> AlertSettings:
     try:
-        return AlertSettings.from_mapping(json.loads(raw) if isinstance(raw, str) else raw)
+        return AlertSettings.from_mapping(json_value(raw))
     except (TypeError, ValueError):
         log.warning("organisation %s: bad alert_settings, defaults used", organisation_id)
         return AlertSettings()
@@ -99,7 +99,7 @@ async def sweep_organisation(
     recorded = await _recorded(organisation_id, [m["id"] for m in messages])
     notes: list[NewNotification] = []
     for m in messages:
-        raw = json.loads(m["deadlines"]) if isinstance(m["deadlines"], str) else m["deadlines"]
+        raw = json_value(m["deadlines"])
         for step in (OpenStep.from_json(m["id"], d) for d in raw or ()):
             if step.due_at is None or step.conditional:
                 continue  # paused (Parfino p.10), or binds only if taken (Penza p.9)

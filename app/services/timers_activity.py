@@ -6,12 +6,12 @@ window, the reminder per organisation, month and person.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from redis.asyncio import Redis
 
+from app.db.json_columns import json_value
 from app.db.tables import ActivityAlert, Violation
 from app.domain.activity import ActivityRule, Surge, detect_surge, window_block
 from app.domain.escalation import Staff, report_period_for, violations_report_due
@@ -152,5 +152,5 @@ async def list_activity_alerts(
     rows = await query.order_by(ActivityAlert.id, ascending=False).limit(limit)
     for row in rows:
         ids = row["message_ids"]
-        row["message_ids"] = json.loads(ids) if isinstance(ids, str) else list(ids or [])
+        row["message_ids"] = list(json_value(ids) or [])
     return rows
