@@ -6,6 +6,7 @@ other) are carried by the named substitute for the dated period; the log records
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -85,3 +86,28 @@ async def actor_context(user_id: int, organisation_id: int, day: date) -> ActorC
         on_behalf,
         department_on_behalf,
     )
+
+
+async def substitution_landing(user_id: int, day_of: Callable[[str], date]) -> str | None:
+    """The page of the first role this user carries today only as someone's substitute.
+
+    `day_of(timezone)` gives today's date in an organisation's zone (absences are dated there).
+    """
+    rows = await Absence.select(
+        Absence.user, Absence.organisation, Absence.organisation.slug,
+        Absence.organisation.timezone, Absence.starts_on, Absence.ends_on,
+    ).where(Absence.substitute == user_id)  # fmt: skip
+    for row in rows:
+        today = day_of(row["organisation.timezone"])
+        if not row["starts_on"] <= today <= row["ends_on"]:
+            continue
+        membership = (
+            await Membership.select(Membership.role)
+            .where(
+                (Membership.user == row["user"]) & (Membership.organisation == row["organisation"])
+            )
+            .first()
+        )
+        if membership is not None:
+            return f"/o/{row['organisation.slug']}/{membership['role']}"
+    return None

@@ -111,6 +111,8 @@ async def test_penza_p7_substitute_reaches_the_absent_executors_page_only_while_
     moscow_half_past_midnight = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)
     clock.set_clock(lambda: moscow_half_past_midnight)
     await sign_in(client, "stand-in", "пароль-надёжный")
+    landing = await client.get("/", follow_redirects=False)
+    assert landing.headers["location"] == "/o/penza/executor"
     assert (await client.get("/o/penza/executor")).status_code == 200
     clock.set_clock(lambda: moscow_half_past_midnight + timedelta(days=1))
     assert (await client.get("/o/penza/executor")).status_code == 403

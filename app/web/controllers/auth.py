@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -11,12 +13,18 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
+from app import clock
 from app.services.accounts import authenticate, login_wait_seconds
+from app.services.substitutes import substitution_landing
 from app.web.guards import PUBLIC, SIGNED_IN, current_user
 from app.web.rendering import page
 from app.web.sessions import rotate_session_id
 
 BAD_CREDENTIALS = "Неверный логин или пароль."
+
+
+def _today_in(timezone: str) -> date:
+    return clock.now().astimezone(ZoneInfo(timezone)).date()
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -50,7 +58,7 @@ class AuthController(Controller):
         user = await current_user(request)
         if user is None:
             return Redirect("/login")
-        landing = user.landing_path()
+        landing = user.landing_path() or await substitution_landing(user.id, _today_in)
         if landing is None:
             return page(request, "auth/no_roles.html")
         return Redirect(landing)
