@@ -148,6 +148,13 @@
     tick();
     setInterval(tick, 1000);
     document.addEventListener("keydown", onKey);
+    // Destructive admin actions ask first (the server still checks everything).
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+      }
+    });
     document.addEventListener("input", preview);
     document.addEventListener("htmx:beforeRequest", holdRefresh);
     document.addEventListener("htmx:beforeSwap", keepResults);
