@@ -33,9 +33,10 @@ tools: ## install Debian's Chromium (e2e) and poppler-utils (PDF checks) when mi
 
 browser: tools ## the same as `make tools` (kept for the e2e hint)
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, and the one-way layers of app/ (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP) ## mypy
 	$(BIN)/mypy

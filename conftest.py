@@ -42,7 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def servers() -> Iterator[None]:
     """Start the embedded servers, create a fresh test database and migrate it."""
-    from app.embedded import EmbeddedRedis, EmbeddedServers
+    from app.core.embedded import EmbeddedRedis, EmbeddedServers
 
     embedded = EmbeddedServers(TEST_VAR, database="postgres")
     # Redis is flushed between tests: a pytest process of its own gets its own server.
@@ -55,11 +55,11 @@ def servers() -> Iterator[None]:
         embedded.postgres.database = TEST_DATABASE
         os.environ["DATABASE_URL"] = embedded.postgres.url
         os.environ["REDIS_URL"] = embedded.redis.url
-        from app.cli import _migrate
-        from app.config import get_settings
+        from app.cli.servers import migrate
+        from app.core.config import get_settings
 
         get_settings.cache_clear()
-        run_async(_migrate)
+        run_async(migrate)
         yield
     finally:
         psql(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE);")

@@ -46,11 +46,11 @@ async def populate(orgs: int, messages: int, open_cases: int) -> None:
     """Bulk-load organisations, departments, users and messages with COPY."""
     import asyncpg
 
-    from app.cli import _migrate
-    from app.services.demo import PENZA_SCHEDULE
-    from app.services.passwords import hash_password
+    from app.cli.servers import migrate
+    from app.demo.seed import PENZA_SCHEDULE
+    from app.identity.passwords import hash_password
 
-    await _migrate()
+    await migrate()
     conn = await asyncpg.connect(os.environ["DATABASE_URL"])
     rng = random.Random(11)
     now = datetime.now(UTC)
@@ -236,7 +236,7 @@ def session_cookies(base: str, login: str) -> dict[str, str]:
 
 async def time_fan_out(base: str, connections: int, cookies: dict[str, str]) -> tuple[float, float]:
     """From one published change to its arrival on every open SSE connection."""
-    from app.services.live import publish_change
+    from app.journal.live import publish_change
 
     arrived: list[float] = []
     ready = asyncio.Event()
@@ -280,7 +280,7 @@ def main() -> None:
     shutil.rmtree(VAR, ignore_errors=True)
     VAR.mkdir(parents=True)
     os.environ.update(OTKLIK_ENV="test", OTKLIK_VAR_DIR=str(VAR))
-    from app.embedded import EmbeddedServers
+    from app.core.embedded import EmbeddedServers
 
     servers = EmbeddedServers(VAR, database="otklik_bench")
     database_url, redis_url = servers.start()

@@ -31,14 +31,16 @@ TOPICS = ["ЖКХ", "Дороги", "Благоустройство", "Тран�
 
 
 async def _organisation(conn: object, o: int) -> tuple[int, list[int], list[int]]:
-    from app.services.demo import PENZA_SCHEDULE
+    from app.demo.seed import PENZA_SCHEDULE
 
     org_id = await conn.fetchval(  # type: ignore[attr-defined]
         "INSERT INTO organisation (name, slug, timezone, profile_code, schedule, "
         "calendar_options, alert_settings, created_at) VALUES ($1, $2, 'Europe/Moscow', "
         "'penza-2020', $3, '{}', '{}', now()) RETURNING id",
-        f"Администрация №{o}", f"org{o}", json.dumps(PENZA_SCHEDULE),
-    )  # fmt: skip
+        f"Администрация №{o}",
+        f"org{o}",
+        json.dumps(PENZA_SCHEDULE),
+    )
     departments = [
         await conn.fetchval(  # type: ignore[attr-defined]
             "INSERT INTO department (organisation, name, short_name, topics, is_active) "
@@ -64,9 +66,9 @@ async def populate(orgs: int, cases: int, big: int) -> None:
     """Bulk-load the organisations and their October with COPY and INSERT … SELECT."""
     import asyncpg
 
-    from app.cli import _migrate
+    from app.cli.servers import migrate
 
-    await _migrate()
+    await migrate()
     conn = await asyncpg.connect(os.environ["DATABASE_URL"])
     rng = random.Random(7)
     start = datetime(2026, 9, 1, tzinfo=MSK)  # September too: the previous period
@@ -80,11 +82,19 @@ async def populate(orgs: int, cases: int, big: int) -> None:
             for i in range(count):
                 detected = start + timedelta(minutes=rng.randrange(span))
                 done = rng.random() < 0.9
-                messages.append((
-                    org_id, rng.choice(["vk", "ok", "telegram"]), f"Сообщение {i}", detected,
-                    detected, rng.choice(TOPICS), rng.choice(["normal"] * 5 + ["high"]),
-                    "done" if done else "in_work", f"{o}:{i}",
-                ))  # fmt: skip
+                messages.append(
+                    (
+                        org_id,
+                        rng.choice(["vk", "ok", "telegram"]),
+                        f"Сообщение {i}",
+                        detected,
+                        detected,
+                        rng.choice(TOPICS),
+                        rng.choice(["normal"] * 5 + ["high"]),
+                        "done" if done else "in_work",
+                        f"{o}:{i}",
+                    )
+                )
             columns = [list(c) for c in zip(*messages, strict=True)]
             ids = await conn.fetch(
                 "INSERT INTO message (organisation, network, text, collected_at, detected_at,"
@@ -97,18 +107,34 @@ async def populate(orgs: int, cases: int, big: int) -> None:
             )
             for r in ids:
                 done_at = r["detected_at"] + timedelta(minutes=rng.randint(20, 900))
-                assignments.append((
-                    org_id, r["id"], rng.choice(departments), rng.choice(people),
-                    "done" if r["state"] == "done" else "assigned", r["detected_at"],
-                    done_at if r["state"] == "done" else None,
-                    done_at - timedelta(minutes=10) if r["state"] == "done" else None,
-                    rng.choice([0] * 6 + [1, 1, 2]),
-                ))  # fmt: skip
+                assignments.append(
+                    (
+                        org_id,
+                        r["id"],
+                        rng.choice(departments),
+                        rng.choice(people),
+                        "done" if r["state"] == "done" else "assigned",
+                        r["detected_at"],
+                        done_at if r["state"] == "done" else None,
+                        done_at - timedelta(minutes=10) if r["state"] == "done" else None,
+                        rng.choice([0] * 6 + [1, 1, 2]),
+                    )
+                )
             await conn.copy_records_to_table(
-                "assignment", records=assignments,
-                columns=["organisation", "message", "department", "executor", "state",
-                         "assigned_at", "done_at", "approved_at", "revision_rounds"],
-            )  # fmt: skip
+                "assignment",
+                records=assignments,
+                columns=[
+                    "organisation",
+                    "message",
+                    "department",
+                    "executor",
+                    "state",
+                    "assigned_at",
+                    "done_at",
+                    "approved_at",
+                    "revision_rounds",
+                ],
+            )
             await conn.execute(
                 "WITH d AS (INSERT INTO draft (organisation, assignment, kind, number, text, "
                 "attachments, state, created_at) SELECT organisation, id, 'final', 1, 'Ответ', "
@@ -117,8 +143,9 @@ async def populate(orgs: int, cases: int, big: int) -> None:
                 "RETURNING id, assignment, created_at) "
                 "INSERT INTO publication (organisation, message, assignment, draft, kind, url, "
                 "external_id, published_at) SELECT $1, a.message, a.id, d.id, 'final', '', '', "
-                "d.created_at FROM d JOIN assignment a ON a.id = d.assignment", org_id,
-            )  # fmt: skip
+                "d.created_at FROM d JOIN assignment a ON a.id = d.assignment",
+                org_id,
+            )
             await conn.execute(
                 "INSERT INTO violation (organisation, message, assignment, step, clause, "
                 "started_at, due_at, responsible_role, responsible_user, department, "
@@ -126,8 +153,9 @@ async def populate(orgs: int, cases: int, big: int) -> None:
                 "SELECT organisation, message, id, 'answer', '10', assigned_at, "
                 "assigned_at + interval '8 hours', 'executor', executor, department, "
                 "assigned_at + interval '8 hours', 0, done_at, 30 + id % 300, 'b' || id "
-                "FROM assignment WHERE organisation = $1 AND id % 8 = 0", org_id,
-            )  # fmt: skip
+                "FROM assignment WHERE organisation = $1 AND id % 8 = 0",
+                org_id,
+            )
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
@@ -136,10 +164,10 @@ async def populate(orgs: int, cases: int, big: int) -> None:
 async def measure(orgs: int) -> tuple[float, float, float]:
     """(one organisation's seconds, region-wide seconds, the slowest organisation's)."""
     from app.db.piccolo_conf import DB
-    from app.reports.periods import parse_period
-    from app.services.organisations import organisation_rules
-    from app.services.reports import produce
-    from app.services.signing_keys import ensure_demo_keys
+    from app.identity.organisations import organisation_rules
+    from app.reporting.archive import produce
+    from app.reporting.periods import parse_period
+    from app.reporting.signing_keys import ensure_demo_keys
 
     await DB.start_connection_pool(min_size=1, max_size=4)
     try:
@@ -172,24 +200,28 @@ def main() -> None:
     shutil.rmtree(VAR, ignore_errors=True)
     VAR.mkdir(parents=True)
     os.environ.update(OTKLIK_ENV="test", OTKLIK_VAR_DIR=str(VAR))
-    from app.embedded import EmbeddedServers
+    from app.core.embedded import EmbeddedServers
 
     servers = EmbeddedServers(VAR, database="otklik_bench_reports")
     database_url, redis_url = servers.start()
     os.environ.update(DATABASE_URL=database_url, REDIS_URL=redis_url)
-    from app.config import get_settings
+    from app.core.config import get_settings
 
     get_settings.cache_clear()
     try:
         started = time.perf_counter()
         asyncio.run(populate(args.orgs, args.cases, args.big))
         loaded = time.perf_counter() - started
-        print(f"data: {args.orgs} organisations, {args.cases} cases in October "
-              f"(+ as many in September) loaded in {loaded:.0f} s")  # fmt: skip
+        print(
+            f"data: {args.orgs} organisations, {args.cases} cases in October "
+            f"(+ as many in September) loaded in {loaded:.0f} s"
+        )
         one, region, slowest = asyncio.run(measure(args.orgs))
         print(f"monthly summary, {args.big} cases → signed PDF: {one:.2f} s (target ≤ 5)")
-        print(f"region-wide, {args.orgs} summaries: {region:.1f} s (target ≤ 60); "
-              f"slowest organisation {slowest:.2f} s")  # fmt: skip
+        print(
+            f"region-wide, {args.orgs} summaries: {region:.1f} s (target ≤ 60); "
+            f"slowest organisation {slowest:.2f} s"
+        )
     finally:
         servers.stop()
 

@@ -35,7 +35,7 @@ def _free_port() -> int:
 
 
 async def _fresh_demo_data() -> None:
-    from app.services.demo import load_demo
+    from app.demo.seed import load_demo
     from tests.integration.conftest import truncate_all
 
     await truncate_all()

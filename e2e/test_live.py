@@ -16,7 +16,7 @@ from e2e.pages import CasePage, enter_message
 
 async def _penza_token() -> str:
     from app.db.tables import Organisation
-    from app.services.api_tokens import issue_token
+    from app.identity.api_tokens import issue_token
 
     penza = await Organisation.objects().where(Organisation.slug == "penza").first()
     return await issue_token(penza, "e2e", created_by=None)
@@ -61,8 +61,8 @@ def _seconds(text: str) -> int:
 
 
 def test_countdown_runs_only_in_working_time(people) -> None:
-    from app.domain.org_calendar import work_calendar_from_settings
-    from app.services.demo import PENZA_SCHEDULE
+    from app.demo.seed import PENZA_SCHEDULE
+    from app.domain.worktime.org_calendar import work_calendar_from_settings
 
     specialist = people("penza-specialist")
     message_id = enter_message(specialist, "penza", f"Часы идут по рабочему времени {uuid.uuid4()}")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.services.demo import demo_logins
+from app.demo.seed import demo_logins
 from e2e.conftest import screenshot
 from e2e.pages import LoginPage, RolePage
 

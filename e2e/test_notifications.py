@@ -12,7 +12,7 @@ from e2e.conftest import screenshot
 
 async def _notify(login: str, title: str) -> None:
     from app.db.tables import User
-    from app.services.notifications import Kind, NewNotification, create_notifications
+    from app.notify.notifications import Kind, NewNotification, create_notifications
 
     user = await User.objects().where(User.login == login).first()
     await create_notifications(

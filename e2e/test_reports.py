@@ -35,7 +35,7 @@ def test_penza_p21_immediate_report_from_the_case_reaches_the_head_live(people) 
     expect(item).to_contain_text("Смирнова Анна Петровна")
     screenshot(head, "head-immediate-report")
     item.get_by_test_id("acknowledge").click()
-    expect(head.locator("li[data-testid^=immediate-]", has_text=comment).get_by_test_id(
-        "acknowledged"
-    )).to_contain_text("Принято к сведению")  # fmt: skip
+    expect(
+        head.locator("li[data-testid^=immediate-]", has_text=comment).get_by_test_id("acknowledged")
+    ).to_contain_text("Принято к сведению")
     screenshot(head, "head-immediate-acknowledged")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from app.redis import WORKER_HEARTBEAT_KEY
+from app.core.redis import WORKER_HEARTBEAT_KEY
 
 # Kept a while after the worker dies, so /healthz can say how long ago it was last seen.
 HEARTBEAT_TTL_SECONDS = 24 * 3600

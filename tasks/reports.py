@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services.immediate import remind_unacknowledged
-from app.services.reports_delivery import deliver_due
+from app.reporting.delivery import deliver_due
+from app.reporting.immediate import remind_unacknowledged
 
 
 async def _mail_now(ctx: dict[str, Any]) -> None:
@@ -18,8 +18,11 @@ async def deliver_reports(ctx: dict[str, Any]) -> dict[str, int]:
     result = await deliver_due()
     if result.notifications:
         await _mail_now(ctx)
-    return {"reports": result.reports, "notifications": result.notifications,
-            "errors": len(result.errors)}  # fmt: skip
+    return {
+        "reports": result.reports,
+        "notifications": result.notifications,
+        "errors": len(result.errors),
+    }
 
 
 async def remind_immediate(ctx: dict[str, Any]) -> dict[str, int]:

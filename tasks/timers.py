@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services.mailer import send_pending
-from app.services.timers import sweep
+from app.deadlines.sweep import sweep
+from app.notify.mailer import send_pending
 
 
 async def sweep_timers(ctx: dict[str, Any]) -> dict[str, int]:
-    """Warnings, deadline notices, violations, escalation, activity (app.services.timers)."""
+    """Warnings, deadline notices, violations, escalation, activity (app.deadlines.sweep)."""
     result = await sweep(ctx.get("redis"))
     if result.notifications and ctx.get("redis") is not None:
         # Mail the new notifications now rather than at the next minute's run.

@@ -8,7 +8,7 @@ from arq import cron
 from arq.connections import RedisSettings
 
 import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
-from app.config import get_settings
+from app.core.config import get_settings
 from tasks.heartbeat import heartbeat
 from tasks.reports import deliver_reports, remind_immediate
 from tasks.timers import send_emails, sweep_timers
@@ -38,11 +38,20 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    """arq settings (arq reads them as class attributes)."""
+    """arq settings (arq reads them as class attributes).
+
+    The Redis connection is not here: it is read when the worker starts
+    (`run_worker(WorkerSettings, redis_settings=redis_settings())` in `otklik worker`), so
+    importing this module needs no REDIS_URL.
+    """
 
     functions: ClassVar[list[Any]] = [
-        heartbeat, sweep_timers, send_emails, deliver_reports, remind_immediate,
-    ]  # fmt: skip
+        heartbeat,
+        sweep_timers,
+        send_emails,
+        deliver_reports,
+        remind_immediate,
+    ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True),
         # The sweep is the guarantee (the database is the source of truth); at startup it
@@ -63,6 +72,4 @@ class WorkerSettings:
     ]
     on_startup = startup
     on_shutdown = shutdown
-    # Resolved when the class is created, i.e. after the CLI has set REDIS_URL.
-    redis_settings = redis_settings()
     health_check_interval = 30

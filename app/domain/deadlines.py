@@ -1,4 +1,4 @@
-"""Due instants of every open step of a case (SPEC §4), computed literally from the profile.
+"""Due instants of every open step of a case (Penza pp.8–14, Parfino pp.7–15), from the profile.
 
 Input is `CaseFacts` (what happened and when; the services read it from the rows and the event
 log); output is one `StepDeadline` per open step. A clarification pause (Parfino p.10) stops
@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from app.domain.lifecycle_model import AssignmentState, MessageState, Step
-from app.domain.regulation_model import Duty, Importance, RegulationProfile, TimeBasis, Timing
+from app.domain.lifecycle.model import AssignmentState, MessageState, Step
+from app.domain.regulation.model import Duty, Importance, RegulationProfile, TimeBasis, Timing
 from app.domain.roles import Role
 from app.domain.worktime import WorkCalendar
 

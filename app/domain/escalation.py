@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from app.domain.regulation_model import RegulationProfile, ReportPeriod
+from app.domain.regulation.model import RegulationProfile, ReportPeriod
 from app.domain.roles import Role
 
 

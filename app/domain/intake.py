@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-# Networks of Penza p.4 / Parfino p.3, plus Telegram (SPEC §7) and "other" for manual entry.
+from app.core.errors import FieldErrors
+
+# Networks of Penza p.4 / Parfino p.3, plus Telegram and "other" for manual entry.
 NETWORKS: dict[str, str] = {
     "vk": "ВКонтакте",
     "ok": "Одноклассники",
@@ -42,12 +44,11 @@ MAX_EXTERNAL_ID = 200
 MAX_ATTACHMENTS = 20
 
 
-class IntakeError(ValueError):
+class IntakeError(FieldErrors):
     """One or more fields are invalid; `errors` maps field → Russian message."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+        super().__init__(errors, detail="; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
-"""Roles of SPEC §1 and their generic Russian titles.
+"""Roles of both regulations and their generic Russian titles.
 
 Each regulation profile names the roles its own way (Penza-2020 «Специалист»,
 Parfino-2020 «ответственный за мониторинг»); these are the neutral titles used where
-no profile applies. Source: SPEC §1, Penza-2020 pp. 6–7, Parfino-2020 pp. 5–6.
+no profile applies. Source: Penza-2020 pp. 6–7, Parfino-2020 pp. 5–6.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Timer rules: when a step's warnings and deadline fall due, and the keys that make each once.
 
-A step is one entry of `Message.deadlines` (see app.services.deadlines.deadline_json). A warning
+A step is one entry of `Message.deadlines` (see app.deadlines.refresh.deadline_json). A warning
 falls due when a share of the step's budget is left (default 50 % and 20 %), counted back from
 the due instant in the organisation's working time; the deadline notice and the violation fall
 due at the due instant. Nothing here reads the clock: "now" is the caller's.
@@ -15,8 +15,8 @@ from enum import StrEnum
 from typing import Any
 
 from app.domain.activity import ActivityRule
-from app.domain.lifecycle_model import Step
-from app.domain.regulation_model import Importance, RegulationProfile, TimeBasis
+from app.domain.lifecycle.model import Step
+from app.domain.regulation.model import Importance, RegulationProfile, TimeBasis
 from app.domain.worktime import WorkCalendar
 
 DEFAULT_WARNING_SHARES: tuple[float, ...] = (0.5, 0.2)

@@ -1,1 +1,1 @@
-"""HTTP layer: controllers, guards, sessions, rendering."""
+"""The shared web layer: dependencies, guards, sessions, forms, rendering, errors, sign-in."""

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
-from litestar import Request
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
 
-from app import clock
-from app.services.organisations import (
+from app.core import clock
+from app.identity.actor import ActorContext
+from app.identity.organisations import (
     OrganisationNotFound,
     OrganisationRules,
     organisation_id_by_slug,
     organisation_rules,
 )
-from app.services.substitutes import ActorContext, actor_context
+from app.identity.substitutes import actor_context
 
 # Short names for handler signatures.
-Req: TypeAlias = Request[Any, Any, Any]
+# Every request is an HTMXRequest (the HTMX plugin sets the class app-wide): `request.htmx`.
+Req: TypeAlias = HTMXRequest
 Rules: TypeAlias = NamedDependency[OrganisationRules]
-Actor: TypeAlias = NamedDependency[ActorContext]
+CurrentActor: TypeAlias = NamedDependency[ActorContext]
 
 
 async def provide_rules(org_slug: FromPath[str]) -> OrganisationRules:

@@ -9,12 +9,12 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from app import clock
+from app.core import clock
 from app.db.tables import Organisation
 from app.domain.roles import Role
-from app.services.accounts import CurrentUser, load_current_user
-from app.services.api_tokens import token_owner
-from app.services.substitutes import actor_context
+from app.identity.accounts import CurrentUser, load_current_user
+from app.identity.api_tokens import token_owner
+from app.identity.substitutes import actor_context
 
 PUBLIC: dict[str, Any] = {"access": "public"}
 SIGNED_IN: dict[str, Any] = {"access": "signed_in"}

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Template
 
-from app.services.accounts import CurrentUser
+from app.identity.accounts import CurrentUser
 
 
 def page(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from app import clock
+from app.core import clock
 from app.db.tables import Assignment, Department, Message, Organisation, User
 from app.domain.intake import validate_incoming
-from app.services.events import Actor
-from app.services.intake import intake_message
-from app.services.substitutes import ActorContext, actor_context
+from app.identity.actor import ActorContext
+from app.identity.substitutes import actor_context
+from app.intake.messages import intake_message
+from app.journal.events import EventActor
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -58,7 +59,9 @@ async def department(slug: str, name_start: str) -> int:
 async def new_message(slug: str, text: str = "Во дворе не горят фонари", **extra: str) -> int:
     """A message as an external monitoring system delivers it."""
     raw = {"network": "vk", "text": text, "author_name": "Житель", **extra}
-    message_id, _ = await intake_message(await org_id(slug), validate_incoming(raw), Actor.system())
+    message_id, _ = await intake_message(
+        await org_id(slug), validate_incoming(raw), EventActor.system()
+    )
     return message_id
 
 

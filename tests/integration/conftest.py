@@ -17,9 +17,10 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
-from app import clock, create_app
+from app.asgi import create_app
+from app.core import clock
 from app.db.piccolo_app import APP_CONFIG
-from app.services.demo import load_demo
+from app.demo.seed import load_demo
 
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from app.cases import actions as cases
+from app.cases.actions import RouteTarget
 from app.db.tables import Assignment, Event
-from app.domain.regulation_model import Importance
-from app.services import cases
-from app.services.cases import RouteTarget
+from app.domain.regulation.model import Importance
 from tests.integration.cases_helpers import assignments, department, message, new_message, person
 
-# The department of each demo organisation's executor (see app/services/demo.py).
+# The department of each demo organisation's executor (see app/demo/seed.py).
 HOUSING = {"penza": "Управление жилищно", "parfino": "Комитет ЖКХ"}
 
 

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from app.cases import actions as cases
+from app.cases.actions import RouteTarget
 from app.db.tables import Membership, Notification, User, Violation
+from app.deadlines.sweep import SweepResult, sweep
 from app.domain.lifecycle import DraftKind
-from app.domain.regulation_model import Importance
-from app.services import cases
-from app.services.cases import RouteTarget
-from app.services.timers import SweepResult, sweep
+from app.domain.regulation.model import Importance
 from tests.integration.cases_helpers import Clock, assignments, department, new_message, person
 
 SECOND = timedelta(seconds=1)

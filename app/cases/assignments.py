@@ -1,0 +1,136 @@
+"""The transaction of an assignment action, and the message's follow-up once all are closed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from app.cases.transaction import CaseError, Outcome, apply_rule, event_actor, in_transaction, stale
+from app.core import clock
+from app.db.tables import Assignment, Draft, Message
+from app.deadlines.refresh import refresh_deadlines
+from app.domain.lifecycle import (
+    AssignmentAction,
+    AssignmentState,
+    DraftKind,
+    MessageState,
+    Transition,
+    apply,
+    follow_up,
+)
+from app.domain.roles import Role
+from app.identity.actor import ActorContext
+from app.identity.organisations import OrganisationRules, organisation_rules
+from app.journal.events import EventActor, record_event
+
+
+async def assignment_action(
+    ctx: ActorContext,
+    assignment_id: int,
+    version: int,
+    action: AssignmentAction,
+    body: Callable[
+        [dict[str, Any], OrganisationRules, Transition, datetime], Awaitable[dict[Any, Any]]
+    ],
+    event_kind: str,
+    kind: DraftKind | None = None,
+    comment: str = "",
+    kind_from_draft: bool = False,
+) -> Outcome:
+    rules = await organisation_rules(ctx.organisation_id)
+
+    async def work() -> Outcome:
+        row = (
+            await Assignment.select()
+            .where(
+                (Assignment.id == assignment_id) & (Assignment.organisation == ctx.organisation_id)
+            )
+            .first()
+        )
+        if row is None:
+            raise CaseError("Поручение не найдено.", "not_found")
+        if row["version"] != version:
+            raise stale()
+        draft_kind = kind
+        if kind_from_draft:
+            draft_kind = DraftKind(await latest_draft_kind(assignment_id))
+        transition = apply_rule(AssignmentState(row["state"]), action, ctx, rules, kind=draft_kind)
+        if transition.role is Role.EXECUTOR and row["department"] not in ctx.department_ids:
+            raise CaseError("Поручение адресовано другому подразделению.", "other_department")
+        now = clock.now()
+        changes = await body(row, rules, transition, now)
+        updated = (
+            await Assignment.update(
+                {
+                    **changes,
+                    Assignment.state: str(transition.target),
+                    Assignment.version: version + 1,
+                }
+            )
+            .where((Assignment.id == assignment_id) & (Assignment.version == version))
+            .returning(Assignment.id)
+        )
+        if not updated:
+            raise stale()
+        after = {"state": str(transition.target)}
+        if draft_kind is not None:
+            after["kind"] = str(draft_kind)
+        await record_event(
+            ctx.organisation_id,
+            event_kind,
+            event_actor(ctx, transition, row["department"]),
+            message_id=row["message"],
+            assignment_id=assignment_id,
+            before={"state": row["state"]},
+            after=after,
+            comment=comment,
+        )
+        await follow_up_message(ctx, rules, row["message"])
+        await refresh_deadlines(rules, row["message"])
+        return Outcome(row["message"], assignment_id, str(transition.target), event_kind)
+
+    return await in_transaction(work, ctx.organisation_id)
+
+
+async def follow_up_message(ctx: ActorContext, rules: OrganisationRules, message_id: int) -> None:
+    """System transition of the message once its assignments are all returned or done."""
+    message = (
+        await Message.select(Message.state, Message.version).where(Message.id == message_id).first()
+    )
+    assert message is not None
+    states = [
+        AssignmentState(r["state"])
+        for r in await Assignment.select(Assignment.state).where(Assignment.message == message_id)
+    ]
+    action = follow_up(MessageState(message["state"]), states)
+    if action is None:
+        return
+    transition = apply(MessageState(message["state"]), action, None, rules.profile)
+    await Message.update(
+        {Message.state: str(transition.target), Message.version: message["version"] + 1}
+    ).where(Message.id == message_id)
+    await record_event(
+        ctx.organisation_id,
+        f"message_{action}",
+        EventActor.system(),
+        message_id=message_id,
+        before={"state": message["state"]},
+        after={"state": str(transition.target)},
+    )
+
+
+async def latest_draft(assignment_id: int) -> dict[str, Any]:
+    draft = (
+        await Draft.select()
+        .where(Draft.assignment == assignment_id)
+        .order_by(Draft.number, ascending=False)
+        .first()
+    )
+    if draft is None:
+        raise CaseError("У поручения нет проекта ответа.", "no_draft")
+    return draft
+
+
+async def latest_draft_kind(assignment_id: int) -> str:
+    return str((await latest_draft(assignment_id))["kind"])

@@ -1,0 +1,129 @@
+"""What every case action answers: the case page, its partial, or the screened row.
+
+The partial is chosen by what htmx swaps (`request.htmx.target`): `#case` gets the case
+partial, a row of the «Новые» queue (`#new-row-N`) gets that row's result, and a request
+without htmx (no JavaScript) is redirected to the case page after the action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from app.cases.case_view import CaseView, case_view
+from app.core.errors import UserError
+from app.domain.lifecycle import DraftKind
+from app.domain.roles import Role
+from app.intake.media import draft_attachments, store_upload
+from app.web.deps import CurrentActor, Req, Rules
+from app.web.rendering import page
+
+# A draft carries photos and videos (Penza p.16, Parfino p.19): room for one large video.
+MAX_UPLOAD_BYTES = 120 * 1024 * 1024
+CASE_TARGET = "case"
+
+
+def row_target(message_id: int) -> str:
+    """The id of a message's row in the «Новые» queue (the row's forms swap it)."""
+    return f"new-row-{message_id}"
+
+
+async def visible_case(rules: Rules, actor: CurrentActor, message_id: int) -> CaseView:
+    """The case as this actor may see it, else 404 (an executor sees their departments' only)."""
+    view = await case_view(rules, actor, message_id)
+    if view is None:
+        raise NotFoundException()
+    if actor.roles <= {Role.EXECUTOR} and not any(
+        a.department_id in actor.department_ids for a in view.assignments
+    ):
+        raise NotFoundException()
+    return view
+
+
+async def render_case(
+    request: Req,
+    rules: Rules,
+    actor: CurrentActor,
+    message_id: int,
+    error: str | None = None,
+    status_code: int = 200,
+    typed: dict[str, str] | None = None,
+) -> Template:
+    """The case page, or its partial for htmx; after an error, what was typed comes back."""
+    view = await visible_case(rules, actor, message_id)
+    template = "cases/_case.html" if request.htmx.target == CASE_TARGET else "cases/page.html"
+    return page(
+        request,
+        template,
+        status_code,
+        case=view,
+        rules=rules,
+        actor=actor,
+        error=error,
+        kinds=list(DraftKind),
+        refusal_reasons=rules.profile.refusal_reasons,
+        typed=typed or {},
+        typed_for=request.path_params.get("assignment_id"),
+    )
+
+
+async def _typed(request: Req) -> dict[str, str]:
+    """The text fields of the refused form (files are not sent back)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != "_csrf_token"}
+
+
+async def row_result(
+    request: Req, rules: Rules, actor: CurrentActor, message_id: int, error: str | None = None
+) -> Template:
+    """A screening decision taken in the «Новые» queue: the row says what became of it."""
+    view = await visible_case(rules, actor, message_id)
+    return page(request, "cases/_new_row_result.html", case=view, rules=rules, error=error)
+
+
+async def act(
+    request: Req,
+    rules: Rules,
+    actor: CurrentActor,
+    message_id: int,
+    action: Callable[[], Awaitable[Any]],
+) -> Template | Redirect:
+    """Run one lifecycle action and answer with what the person is looking at."""
+    await visible_case(rules, actor, message_id)
+    in_row = request.htmx.target == row_target(message_id)
+    try:
+        await action()
+    except UserError as error:
+        if in_row:
+            return await row_result(request, rules, actor, message_id, error.message_ru)
+        status = 200 if request.htmx else 409
+        typed = await _typed(request)
+        return await render_case(request, rules, actor, message_id, error.message_ru, status, typed)
+    if not request.htmx:
+        return Redirect(
+            request.app.route_reverse("case", org_slug=rules.slug, message_id=message_id)
+        )
+    if in_row:
+        return await row_result(request, rules, actor, message_id)
+    return await render_case(request, rules, actor, message_id)
+
+
+async def attachments(
+    rules: Rules, data: dict[str, Any], kept_ids: list[str]
+) -> list[dict[str, Any]]:
+    """Files kept from the previous version plus new uploads, as trusted stored records."""
+    stored = list(await draft_attachments(rules.id, kept_ids))
+    uploads = data.get("files") or []
+    for upload in uploads if isinstance(uploads, list) else [uploads]:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        content = await upload.read()
+        if content:
+            stored.append(
+                await store_upload(rules.id, upload.filename, content, existing=len(stored))
+            )
+    return stored

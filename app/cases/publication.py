@@ -1,0 +1,90 @@
+"""Publication of an approved answer and the author's reply to a clarification (Penza p.14;
+Parfino pp.10, 15)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app.cases.assignments import assignment_action, latest_draft
+from app.cases.drafting import close_pause
+from app.cases.transaction import MAX_COMMENT, CaseError, Outcome
+from app.db.json_columns import json_value
+from app.db.tables import Assignment, Publication
+from app.domain.intake import normalise_url
+from app.domain.lifecycle import (
+    AssignmentAction,
+    DraftKind,
+    Transition,
+)
+from app.identity.actor import ActorContext
+from app.identity.organisations import OrganisationRules
+
+
+async def publish(
+    ctx: ActorContext, assignment_id: int, version: int, url: str, external_id: str = ""
+) -> Outcome:
+    """Record the approved text as posted in the network (Parfino p.15): its link."""
+    try:
+        clean_url = normalise_url(url)
+    except ValueError as error:
+        raise CaseError(str(error), "bad_url") from error
+    external_id = external_id.strip()[:200]
+
+    async def body(
+        row: dict[str, Any], rules: OrganisationRules, t: Transition, now: datetime
+    ) -> dict[Any, Any]:
+        draft = await latest_draft(row["id"])
+        await Publication(
+            organisation=ctx.organisation_id,
+            message=row["message"],
+            assignment=row["id"],
+            draft=draft["id"],
+            kind=draft["kind"],
+            url=clean_url,
+            external_id=external_id,
+            published_by=ctx.user_id,
+            published_at=now,
+        ).save()
+        values: dict[Any, Any] = {}
+        kind = DraftKind(draft["kind"])
+        if kind is DraftKind.FINAL:
+            values[Assignment.done_at] = now
+        elif kind is DraftKind.INTERMEDIATE:
+            values[Assignment.intermediate_published_at] = now
+        elif rules.profile.clarification_pauses:
+            pauses = json_value(row["pauses"])
+            values[Assignment.pauses] = [*(pauses or []), {"start": now.isoformat(), "end": None}]
+        return values
+
+    return await assignment_action(
+        ctx,
+        assignment_id,
+        version,
+        AssignmentAction.PUBLISH,
+        body,
+        "published",
+        kind_from_draft=True,
+    )
+
+
+async def record_reply(
+    ctx: ActorContext, assignment_id: int, version: int, reply: str = ""
+) -> Outcome:
+    """The author answered the clarification request: the answer clock resumes (Parfino p.10)."""
+    reply = reply.strip()[:MAX_COMMENT]
+
+    async def body(
+        row: dict[str, Any], rules: OrganisationRules, t: Transition, now: datetime
+    ) -> dict[Any, Any]:
+        return {Assignment.pauses: close_pause(row["pauses"], now)}
+
+    return await assignment_action(
+        ctx,
+        assignment_id,
+        version,
+        AssignmentAction.RECORD_REPLY,
+        body,
+        "reply_recorded",
+        comment=reply,
+    )

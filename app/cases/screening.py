@@ -1,0 +1,140 @@
+"""Screening of a new message (Penza pp.6, 8, 17; Parfino pp.5, 7, 9, 20)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.cases.transaction import MAX_COMMENT, CaseError, Outcome, checked_topics, message_action
+from app.core import clock
+from app.db.tables import Message
+from app.domain.lifecycle import (
+    LifecycleError,
+    MessageAction,
+    Transition,
+    check_undo_screening,
+)
+from app.domain.regulation.model import Importance, RefusalReason
+from app.identity.actor import ActorContext
+from app.identity.organisations import OrganisationRules
+
+
+async def mark_for_reaction(
+    ctx: ActorContext,
+    message_id: int,
+    version: int,
+    topics: list[str],
+    importance: Importance,
+    repeat_of: int | None = None,
+) -> Outcome:
+    """Needs a reaction: detected-at is now, and every deadline counts from it."""
+    clean_topics = checked_topics(topics)
+    if repeat_of is not None:
+        await check_repeat_target(ctx, message_id, repeat_of)
+
+    def values(row: dict[str, Any], rules: OrganisationRules, t: Transition) -> dict[Any, Any]:
+        now = clock.now()
+        return {
+            Message.detected_at: now,
+            Message.topics: clean_topics,
+            Message.importance: str(importance),
+            Message.screened_by: ctx.user_id,
+            Message.screened_at: now,
+            Message.repeat_of: repeat_of,
+            Message.refusal_reason: "",
+        }
+
+    return await message_action(ctx, message_id, version, MessageAction.MARK, values, "marked")
+
+
+async def check_repeat_target(ctx: ActorContext, message_id: int, repeat_of: int) -> None:
+    if repeat_of == message_id or not await Message.exists().where(
+        (Message.id == repeat_of) & (Message.organisation == ctx.organisation_id)
+    ):
+        raise CaseError("Ранее рассмотренное сообщение не найдено.", "repeat_not_found")
+
+
+async def refuse(
+    ctx: ActorContext, message_id: int, version: int, reason: RefusalReason, comment: str = ""
+) -> Outcome:
+    """Not subject to processing (Penza p.17, Parfino p.20) or needs no reaction."""
+    comment = comment.strip()[:MAX_COMMENT]
+
+    def check(row: dict[str, Any], rules: OrganisationRules) -> None:
+        if reason not in rules.profile.refusal_reasons:
+            raise CaseError("Такое основание не предусмотрено регламентом.", "bad_reason")
+
+    def values(row: dict[str, Any], rules: OrganisationRules, t: Transition) -> dict[Any, Any]:
+        now = clock.now()
+        return {
+            Message.refusal_reason: str(reason),
+            Message.refusal_comment: comment,
+            Message.screened_by: ctx.user_id,
+            Message.screened_at: now,
+        }
+
+    return await message_action(
+        ctx, message_id, version, MessageAction.REFUSE, values, "refused", comment, check
+    )
+
+
+async def undo_screening(ctx: ActorContext, message_id: int, version: int) -> Outcome:
+    """The same person takes back a screening decision within the profile's window."""
+
+    def check(row: dict[str, Any], rules: OrganisationRules) -> None:
+        if row["screened_at"] is None:
+            raise CaseError("Решение по сообщению ещё не принималось.", "not_screened")
+        if row["routed_at"] is not None:
+            raise CaseError(
+                "Сообщение уже направлено исполнителям: решение отменить нельзя.", "routed"
+            )
+        try:
+            check_undo_screening(
+                row["screened_at"], clock.now(), row["screened_by"], ctx.user_id, rules.profile
+            )
+        except LifecycleError as error:
+            raise CaseError(error.message_ru, error.code) from error
+
+    def values(row: dict[str, Any], rules: OrganisationRules, t: Transition) -> dict[Any, Any]:
+        return {
+            Message.detected_at: None,
+            Message.refusal_reason: "",
+            Message.refusal_comment: "",
+            Message.screened_by: None,
+            Message.screened_at: None,
+            Message.repeat_of: None,
+        }
+
+    return await message_action(
+        ctx,
+        message_id,
+        version,
+        MessageAction.UNDO_SCREENING,
+        values,
+        "screening_undone",
+        check=check,
+    )
+
+
+async def reclassify(
+    ctx: ActorContext, message_id: int, version: int, topics: list[str], importance: Importance
+) -> Outcome:
+    """Change topics or importance; the deadlines are recomputed from detected-at."""
+    clean_topics = checked_topics(topics)
+
+    def values(row: dict[str, Any], rules: OrganisationRules, t: Transition) -> dict[Any, Any]:
+        return {Message.topics: clean_topics, Message.importance: str(importance)}
+
+    return await message_action(
+        ctx, message_id, version, MessageAction.RECLASSIFY, values, "reclassified"
+    )
+
+
+async def hand_over(ctx: ActorContext, message_id: int, version: int) -> Outcome:
+    """Pass a detected message to the coordinator (Parfino p.7)."""
+
+    def values(row: dict[str, Any], rules: OrganisationRules, t: Transition) -> dict[Any, Any]:
+        return {Message.handed_over_at: clock.now()}
+
+    return await message_action(
+        ctx, message_id, version, MessageAction.HAND_OVER, values, "handed_over"
+    )

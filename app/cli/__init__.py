@@ -1,0 +1,1 @@
+"""The `otklik` console command (entry point: app.cli.main:main)."""

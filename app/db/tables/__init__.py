@@ -1,0 +1,42 @@
+"""Piccolo tables: thin storage for the domain's objects; rules live in app.domain.
+
+One module per area; import them from here (`from app.db.tables import Message`)."""
+
+from app.db.tables.cases import Assignment, Draft, Event, Message, Publication
+from app.db.tables.organisation import (
+    Absence,
+    ApiToken,
+    Department,
+    Membership,
+    Network,
+    Organisation,
+    ProfileCopy,
+    SocialAccount,
+    User,
+)
+from app.db.tables.oversight import ActivityAlert, Notification, NotificationPreference, Violation
+from app.db.tables.reports import ImmediateReport, Report, SigningKey
+
+__all__ = [
+    "Absence",
+    "ActivityAlert",
+    "ApiToken",
+    "Assignment",
+    "Department",
+    "Draft",
+    "Event",
+    "ImmediateReport",
+    "Membership",
+    "Message",
+    "Network",
+    "Notification",
+    "NotificationPreference",
+    "Organisation",
+    "ProfileCopy",
+    "Publication",
+    "Report",
+    "SigningKey",
+    "SocialAccount",
+    "User",
+    "Violation",
+]

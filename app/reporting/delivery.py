@@ -1,0 +1,119 @@
+"""Scheduled reports: each organisation's summary and violations report for the period just
+ended, made once (unique key) and delivered to the profile's recipients in-app and by e-mail.
+
+Due at the first working instant after the period ends: Penza (weekly, p.20) on Monday
+morning for the past week; Parfino (monthly, p.23 and p.22: «не позднее 5 числа») on the
+first working morning of the month for the past one. Penza's violations go to its officials
+at once (p.19, the timers' escalation); the weekly compilation comes with the summary.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.core import clock, links
+from app.core.config import get_settings
+from app.db.tables import Organisation, Report
+from app.domain.regulation.model import ReportPeriod, ReportRule
+from app.identity.organisations import OrganisationRules, organisation_rules
+from app.identity.staff import load_staff
+from app.notify.notifications import Kind, NewNotification, create_notifications
+from app.reporting.archive import TITLES, ReportFile, produce
+from app.reporting.periods import Period, containing, kind_of
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryResult:
+    """What one run made and sent."""
+
+    reports: int = 0
+    notifications: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def schedule_period(rules: OrganisationRules, rule: ReportRule) -> str:
+    """week | month: the rule's own period, or the summary's for a report due at once."""
+    period = rule.period
+    if period is ReportPeriod.IMMEDIATE:
+        period = rules.profile.reports.summary.period
+    return kind_of(str(period))
+
+
+def due_at(rules: OrganisationRules, period: Period) -> datetime:
+    """When the period's report is due: the first working instant after the period."""
+    return rules.calendar.next_working_instant(period.bounds(rules.calendar.tz)[1])
+
+
+def last_period(rules: OrganisationRules, kind: str, now: datetime) -> Period:
+    """The last complete period of this kind at `now` (in the organisation's zone)."""
+    return containing(kind, now.astimezone(rules.calendar.tz).date()).previous()
+
+
+def _key(rules: OrganisationRules, kind: str, period: Period, file_format: str) -> str:
+    return f"scheduled:{rules.id}:{kind}:{period.code}:{file_format}"
+
+
+async def _recipients(rules: OrganisationRules, rule: ReportRule) -> list[int]:
+    staff = await load_staff(rules.id, clock.now().astimezone(rules.calendar.tz).date())
+    users: list[int] = []
+    for role in rule.recipients:
+        users.extend(staff.holders(role))
+    return staff.with_substitutes(users)
+
+
+async def _notify(rules: OrganisationRules, rule: ReportRule, kind: str, made: ReportFile) -> int:
+    title = f"{TITLES[kind]} за период {made.period}"
+    relative = made.path.relative_to(get_settings().var_dir).as_posix()
+    items = [
+        NewNotification(
+            user_id=user,
+            kind=Kind.REPORT,
+            title=title,
+            body=f"{rules.name}: {TITLES[kind].lower()} (п. {rule.clause}, {rules.profile.name}) "
+            "подписана электронной подписью и приложена к письму.",
+            url=links.report_file(rules.slug, made.id),
+            dedup_key=f"report:{rules.id}:{kind}:{made.period}:{user}",
+            organisation_id=rules.id,
+            attachment=relative,
+        )
+        for user in await _recipients(rules, rule)
+    ]
+    return len(await create_notifications(items))
+
+
+async def deliver_organisation(
+    rules: OrganisationRules, now: datetime, result: DeliveryResult, since: datetime
+) -> None:
+    """Make and deliver the organisation's due reports that are not made yet; none for a
+    period that ended before the organisation was set up (`since`): it had no work then."""
+    for kind in ("summary", "violations"):
+        rule: ReportRule = getattr(rules.profile.reports, kind)
+        period = last_period(rules, schedule_period(rules, rule), now)
+        if now < due_at(rules, period) or period.bounds(rules.calendar.tz)[1] <= since:
+            continue
+        if await Report.exists().where(Report.dedup_key == _key(rules, kind, period, "pdf")):
+            continue
+        made = await produce(rules, kind, period, "pdf", dedup_key=_key(rules, kind, period, "pdf"))
+        if made is None:  # another worker made it a moment ago
+            continue
+        await produce(rules, kind, period, "xlsx", dedup_key=_key(rules, kind, period, "xlsx"))
+        result.reports += 1
+        result.notifications += await _notify(rules, rule, kind, made)
+
+
+async def deliver_due() -> DeliveryResult:
+    """Every organisation's due reports; one failing organisation stops no other."""
+    now = clock.now()
+    result = DeliveryResult()
+    for row in await Organisation.select(Organisation.id, Organisation.created_at):
+        try:
+            rules = await organisation_rules(row["id"])
+            await deliver_organisation(rules, now, result, row["created_at"])
+        except Exception as error:
+            log.exception("reports of organisation %s failed", row["id"])
+            result.errors.append(f"{row['id']}: {error}")
+    return result

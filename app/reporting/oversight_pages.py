@@ -1,0 +1,86 @@
+"""Oversight pages: the violations register and heightened-activity alerts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from litestar import Controller, get
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Template
+
+from app.cases.queues import QueueFilters, department_options
+from app.deadlines.activity import list_activity_alerts
+from app.deadlines.violations import list_violations
+from app.domain.lifecycle import STEP_TITLES
+from app.domain.roles import Role
+from app.web.deps import Req, Rules, provide_rules
+from app.web.forms import to_int
+from app.web.guards import roles
+from app.web.rendering import page
+
+
+def _month_bounds(raw: str | None, rules: Rules) -> tuple[datetime | None, datetime | None, str]:
+    """[start, end) of a month given as YYYY-MM in the organisation's zone; bad input = all."""
+    try:
+        start = datetime.strptime(raw or "", "%Y-%m").replace(tzinfo=rules.calendar.tz)
+    except ValueError:
+        return None, None, ""
+    end = (start + timedelta(days=32)).replace(day=1)
+    return start, end, start.strftime("%Y-%m")
+
+
+class OversightController(Controller):
+    """The official's register of violations and the activity alerts."""
+
+    path = "/o/{org_slug:str}"
+    include_in_schema = False
+    dependencies = {"rules": Provide(provide_rules)}  # noqa: RUF012
+
+    @get("/violations", name="violations", opt=roles(Role.OFFICIAL, Role.SPECIALIST, Role.HEAD))
+    async def violations(self, request: Req, rules: Rules) -> Template:
+        """Violations with filters: month, department, person, step (Penza p.19, Parfino p.22)."""
+        params = request.query_params
+        start, end, month = _month_bounds(params.get("month"), rules)
+        department = QueueFilters.parse({"department": params.get("department")}).department_id
+        person = params.get("person") or ""
+        step = params.get("step") if params.get("step") in {str(s) for s in STEP_TITLES} else None
+        rows = await list_violations(
+            rules.id,
+            start=start,
+            end=end,
+            department_id=department,
+            user_id=to_int(person),
+            step=step,
+        )
+        # Violations stay on record after a department is switched off: list them all.
+        departments = await department_options(rules.id, active_only=False)
+        people = sorted(
+            {(r.responsible_user_id, r.responsible_name) for r in rows if r.responsible_user_id}
+        )
+        return page(
+            request,
+            "reporting/violations.html",
+            rules=rules,
+            rows=rows,
+            month=month,
+            departments=departments,
+            department=department,
+            person=person,
+            step=step,
+            steps=STEP_TITLES,
+            people=people,
+        )
+
+    @get(
+        "/activity/{alert_id:int}",
+        name="activity",
+        opt=roles(Role.SPECIALIST, Role.OFFICIAL, Role.HEAD),
+    )
+    async def activity(self, request: Req, rules: Rules, alert_id: FromPath[int]) -> Template:
+        """One heightened-activity alert with its messages (Penza p.21, Parfino p.24)."""
+        alerts = await list_activity_alerts(rules.id, limit=1, alert_id=alert_id)
+        if not alerts:
+            raise NotFoundException()
+        return page(request, "reporting/activity.html", rules=rules, alert=alerts[0])

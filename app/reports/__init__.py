@@ -1,1 +1,0 @@
-"""Reports for the head: figures (SQL), rendering (Jinja → WeasyPrint), signing (pyHanko)."""

@@ -1,1 +1,0 @@
-"""Use-cases: load → domain → save → log event → publish change."""
