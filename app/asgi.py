@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from litestar.plugins.htmx import HTMXPlugin
     from litestar.plugins.jinja import JinjaTemplateEngine
     from litestar.static_files import create_static_files_router
+    from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
     from litestar.stores.redis import RedisStore
     from litestar.template.config import TemplateConfig
 
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from app.reporting.oversight_pages import OversightController
     from app.reporting.pages import ReportsController, VerifyController
     from app.web.auth import AuthController
-    from app.web.errors import error_page
+    from app.web.errors import RefusedInput, error_page, internal_error_page
     from app.web.guards import PUBLIC, access_guard
     from app.web.health import healthz
     from app.web.sessions import RotatingSessionConfig
@@ -152,6 +153,8 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             NotAuthorizedException: error_page,
             PermissionDeniedException: error_page,
             NotFoundException: error_page,
+            RefusedInput: error_page,
+            HTTP_500_INTERNAL_SERVER_ERROR: internal_error_page,
         },
         on_startup=[start_pool],
         on_shutdown=[close_pool],

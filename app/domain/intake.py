@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -123,7 +123,15 @@ def _url(raw: Mapping[str, Any], key: str, errors: dict[str, str]) -> str:
         return ""
 
 
-def _posted_at(raw: Mapping[str, Any], errors: dict[str, str]) -> datetime | None:
+# Social networks are younger than this; a later instant than now + 1 day is a clock error.
+EARLIEST_POSTED_AT = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(days=1)
+LATEST_POSTED_YEAR = 2100
+
+
+def _posted_at(
+    raw: Mapping[str, Any], now: datetime | None, errors: dict[str, str]
+) -> datetime | None:
     value = raw.get("posted_at")
     if value in (None, ""):
         return None
@@ -137,6 +145,13 @@ def _posted_at(raw: Mapping[str, Any], errors: dict[str, str]) -> datetime | Non
             return None
     if parsed.tzinfo is None:
         errors["posted_at"] = "Укажите часовой пояс (например, +03:00)."
+        return None
+    # Years are compared first: 0001-01-01+14:00 or 9999-12-31-12:00 have no UTC instant.
+    if parsed.year < EARLIEST_POSTED_AT.year or parsed < EARLIEST_POSTED_AT:
+        errors["posted_at"] = "Дата публикации не может быть раньше 2000 года."
+        return None
+    if parsed.year > LATEST_POSTED_YEAR or (now is not None and parsed > now + FUTURE_TOLERANCE):
+        errors["posted_at"] = "Дата публикации не может быть позже завтрашнего дня."
         return None
     return parsed
 
@@ -169,8 +184,10 @@ def _attachments(raw: Mapping[str, Any], errors: dict[str, str]) -> tuple[Attach
     return tuple(result)
 
 
-def validate_incoming(raw: Mapping[str, Any]) -> IncomingMessage:
-    """Check and normalise one incoming message; raises IntakeError with every problem."""
+def validate_incoming(raw: Mapping[str, Any], now: datetime | None = None) -> IncomingMessage:
+    """Check and normalise one incoming message; raises IntakeError with every problem.
+
+    With `now`, a publication time more than a day ahead of it is refused."""
     errors: dict[str, str] = {}
     network = raw.get("network")
     if network not in NETWORKS:
@@ -186,7 +203,7 @@ def validate_incoming(raw: Mapping[str, Any]) -> IncomingMessage:
         author_name=_text(raw, "author_name", MAX_NAME, errors),
         author_url=_url(raw, "author_url", errors),
         author_external_id=_text(raw, "author_external_id", MAX_EXTERNAL_ID, errors),
-        posted_at=_posted_at(raw, errors),
+        posted_at=_posted_at(raw, now, errors),
         attachments=_attachments(raw, errors),
     )
     if errors:

@@ -10,6 +10,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import JSONBody
 from litestar.response import Response
 
+from app.core import clock
 from app.domain.intake import IntakeError, validate_incoming
 from app.identity.api_tokens import TokenOwner
 from app.intake.messages import intake_message
@@ -77,7 +78,7 @@ class IntakeApiController(Controller):
         owner: TokenOwner = request.state["api_owner"]
         raw = {**data.__dict__, "attachments": [a.__dict__ for a in data.attachments]}
         try:
-            incoming = validate_incoming(raw)
+            incoming = validate_incoming(raw, clock.now())
         except IntakeError as error:
             raise ValidationException("Сообщение не принято", extra=error.errors) from error
         message_id, created = await intake_message(

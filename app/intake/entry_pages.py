@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
+from app.core import clock
 from app.domain.intake import NETWORKS, IntakeError, validate_incoming
 from app.domain.roles import Role
 from app.intake.messages import intake_message
@@ -66,7 +67,7 @@ class ManualEntryController(Controller):
         """Validate and store; on errors the form comes back with everything typed."""
         form = {k: form_text(data, k, 25_000) for k in FIELDS}
         try:
-            incoming = validate_incoming(_raw_message(form, rules))
+            incoming = validate_incoming(_raw_message(form, rules), clock.now())
         except IntakeError as error:
             return page(
                 request,

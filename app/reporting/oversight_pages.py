@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from litestar import Controller, get
 from litestar.di import Provide
@@ -15,6 +15,7 @@ from app.deadlines.activity import list_activity_alerts
 from app.deadlines.violations import list_violations
 from app.domain.lifecycle import STEP_TITLES
 from app.domain.roles import Role
+from app.reporting.periods import PeriodError, parse_period
 from app.web.deps import Req, Rules, provide_rules
 from app.web.forms import to_int
 from app.web.guards import roles
@@ -24,11 +25,13 @@ from app.web.rendering import page
 def _month_bounds(raw: str | None, rules: Rules) -> tuple[datetime | None, datetime | None, str]:
     """[start, end) of a month given as YYYY-MM in the organisation's zone; bad input = all."""
     try:
-        start = datetime.strptime(raw or "", "%Y-%m").replace(tzinfo=rules.calendar.tz)
-    except ValueError:
+        month = parse_period(raw or "")
+    except PeriodError:
         return None, None, ""
-    end = (start + timedelta(days=32)).replace(day=1)
-    return start, end, start.strftime("%Y-%m")
+    if month.kind != "month":
+        return None, None, ""
+    start, end = month.bounds(rules.calendar.tz)
+    return start, end, month.code
 
 
 class OversightController(Controller):

@@ -22,6 +22,7 @@ MONTHS_RU = (
 )
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_YEAR = re.compile(r"^(\d{4})-")
 
 
 class PeriodError(ValueError):
@@ -85,9 +86,16 @@ def containing(kind: str, day: date) -> Period:
     return Period("month", first, (first + timedelta(days=32)).replace(day=1))
 
 
+# Reports cover the years the system can hold: before 2000 nothing was posted, and a
+# far-future year is a typing error (and past 9999 dates overflow).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_period(raw: str) -> Period:
-    """Parse 2026-W47 (ISO week) or 2026-11 (month)."""
+    """Parse 2026-W47 (ISO week) or 2026-11 (month), years 2000–2100."""
     text = raw.strip().upper()
+    if (m := _YEAR.match(text)) and not FIRST_YEAR <= int(m[1]) <= LAST_YEAR:
+        raise PeriodError(f"year out of range {FIRST_YEAR}–{LAST_YEAR}: {raw!r}")
     if m := _WEEK.match(text):
         try:
             first = date.fromisocalendar(int(m[1]), int(m[2]), 1)

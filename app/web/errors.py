@@ -1,13 +1,21 @@
-"""Error pages: what a person (or an API client) sees for 401, 403 and 404."""
+"""Error pages: what a person (or an API client) sees for 400, 401, 403 and 404."""
 
 from __future__ import annotations
 
+import logging
+import secrets
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import ClientException, HTTPException, NotAuthorizedException
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
+
+log = logging.getLogger("otklik.web")
+
+
+class RefusedInput(ClientException):
+    """A request that cannot be right whatever the data (a NUL byte): 400, reason in Russian."""
 
 
 def error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -21,12 +29,14 @@ def error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         if isinstance(request, HTMXRequest) and request.htmx:
             return ClientRedirect(target)
         return Redirect(target)
-    titles = {403: "Доступ запрещён", 404: "Страница не найдена"}
+    titles = {400: "Неверный запрос", 403: "Доступ запрещён", 404: "Страница не найдена"}
     status = exc.status_code
     message = exc.detail if status in (403,) else "Такой страницы нет."
-    if status not in titles:
+    if isinstance(exc, RefusedInput):
+        message = exc.detail
+    elif status not in titles or status == 400:
         message = "Запрос не может быть выполнен."
-    if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+    if _wants_json(request):
         return Response({"status_code": status, "detail": message}, status_code=status)
     return Template(
         "web/error.html",
@@ -37,4 +47,38 @@ def error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
             "active_membership": None,
         },
         status_code=status,
+    )
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
+        "accept", ""
+    )
+
+
+def internal_error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A failure of ours: logged with its traceback under an incident code the page shows."""
+    incident = secrets.token_hex(4)
+    log.error(
+        "unhandled error, incident %s, %s %s",
+        incident,
+        request.method,
+        request.url.path,
+        exc_info=exc,
+    )
+    message = f"Что-то пошло не так. Сообщите администратору код обращения {incident}."
+    if _wants_json(request):
+        return Response(
+            {"status_code": 500, "detail": "Внутренняя ошибка сервера.", "incident": incident},
+            status_code=500,
+        )
+    return Template(
+        "web/error.html",
+        context={
+            "title": "Внутренняя ошибка",
+            "message": message,
+            "current_user": request.state.get("current_user"),
+            "active_membership": None,
+        },
+        status_code=500,
     )

@@ -49,11 +49,12 @@ def list_field(limit: int = 200, count: int = MAX_LIST) -> Any:
 
 
 def form_text(data: Mapping[str, Any], key: str, limit: int) -> str:
-    """A text field, at most `limit` characters (the service validates further)."""
+    """A text field, at most `limit` characters, NUL dropped (the service validates further)."""
     value = data.get(key, "")
     if isinstance(value, list):
         value = value[0] if value else ""
-    return str(value)[: limit + 1]
+    # PostgreSQL text cannot hold NUL, and nobody types one: it is dropped, not stored.
+    return str(value).replace("\x00", "")[: limit + 1]
 
 
 def form_int(data: Mapping[str, Any], key: str) -> int | None:
@@ -74,7 +75,8 @@ def form_list(
     """A multi-valued field (checkboxes) or a comma-separated text, bounded."""
     value = data.get(key, [])
     values = value if isinstance(value, list) else str(value).split(",")
-    return [str(v).strip()[:limit] for v in values[:count] if str(v).strip()]
+    cleaned = (str(v).replace("\x00", "").strip() for v in values[:count])
+    return [v[:limit] for v in cleaned if v]
 
 
 def _optional(kind: Any) -> tuple[Any, bool]:

@@ -100,3 +100,8 @@ def test_any_form_data_reads_without_error_and_within_bounds(data: dict[str, obj
     assert len(form.note) <= 6
     assert len(form.tags) <= 3 and all(len(t) <= 4 for t in form.tags)
     assert form.version >= 0
+
+
+def test_nul_characters_are_dropped_from_text_and_lists() -> None:
+    form = read_form(Sample, {"note": "a\x00b", "tags": ["x\x00y", "\x00"]})
+    assert (form.note, form.tags) == ("ab", ["xy"])

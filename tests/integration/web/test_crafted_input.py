@@ -1,0 +1,152 @@
+"""Crafted addresses, queries and forms get a 4xx with a Russian reason, never a 500."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from app.core import clock
+from app.db.tables import Message
+from tests.integration.cases_helpers import message, new_message
+from tests.integration.conftest import csrf_token, sign_in
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/o/penza/cases/2147483648",
+        "/o/penza/cases/99999999999999999999",
+        "/o/penza/activity/2147483648",
+    ],
+)
+async def test_ids_beyond_the_column_range_are_not_found(
+    demo: None, client: AsyncTestClient[Litestar], path: str
+) -> None:
+    await sign_in(client, "penza-specialist")
+    response = await client.get(path, headers=HTML)
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.text
+
+
+@pytest.mark.parametrize("query", ["q=%00", "q=a%00b", "department=1%00"])
+async def test_a_nul_in_the_query_is_refused_in_russian(
+    demo: None, client: AsyncTestClient[Litestar], query: str
+) -> None:
+    await sign_in(client, "penza-specialist")
+    response = await client.get(f"/o/penza/specialist/work?{query}", headers=HTML)
+    assert response.status_code == 400
+    assert "недопустимый символ" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/o/penza/violations?month=0001-01",
+        "/o/penza/violations?month=9999-12",
+        "/o/penza/reports/summary?period=0001-W01",
+        "/o/penza/reports/summary?period=9999-12",
+        "/o/penza/specialist/work?department=%C2%B2",
+    ],
+)
+async def test_periods_and_numbers_out_of_range_show_the_page_not_an_error(
+    demo: None, client: AsyncTestClient[Litestar], path: str
+) -> None:
+    await sign_in(client, "penza-official")
+    response = await client.get(path, headers=HTML)
+    assert response.status_code == 200
+
+
+async def test_marking_with_a_bogus_importance_and_nul_in_topics_is_not_an_error(
+    demo: None, client: AsyncTestClient[Litestar]
+) -> None:
+    message_id = await new_message("penza")
+    await sign_in(client, "penza-specialist")
+    response = await client.post(
+        f"/o/penza/cases/{message_id}/mark",
+        data={
+            "version": "1",
+            "importance": "bogus",
+            "topics": "Дор\x00оги",
+            "_csrf_token": await csrf_token(client),
+        },
+        headers=HTML,
+    )
+    assert response.status_code < 500
+    row = await message(message_id)
+    assert row["topics"] == ["Дороги"] and row["importance"] == "normal"
+
+
+@pytest.mark.parametrize(
+    ("posted_at", "reason"),
+    [("0001-01-01T00:00", "раньше 2000 года"), ("9999-12-31T23:59", "позже завтрашнего")],
+)
+async def test_manual_entry_refuses_publication_times_outside_a_sane_window(
+    demo: None, client: AsyncTestClient[Litestar], posted_at: str, reason: str
+) -> None:
+    await sign_in(client, "penza-specialist")
+    response = await client.post(
+        "/o/penza/specialist/entry",
+        data={
+            "network": "vk",
+            "url": "https://vk.com/wall-1_2",
+            "text": "Яма на дороге",
+            "posted_at": posted_at,
+            "_csrf_token": await csrf_token(client),
+        },
+        headers=HTML,
+    )
+    assert response.status_code == 400 and reason in response.text
+    assert await Message.count() == 0  # nothing half-stored
+
+
+@pytest.mark.parametrize(
+    ("posted_at", "reason"),
+    [
+        ("0001-01-01T00:00:00+14:00", "раньше 2000 года"),
+        ("9999-12-31T23:59:59-12:00", "позже завтрашнего"),
+        ((clock.now() + timedelta(days=2)).isoformat(), "позже завтрашнего"),
+    ],
+)
+async def test_api_refuses_publication_times_a_system_would_retry_forever(
+    demo: None, client: AsyncTestClient[Litestar], posted_at: str, reason: str
+) -> None:
+    from app.db.tables import Organisation
+    from app.identity.api_tokens import issue_token
+
+    penza = await Organisation.objects().where(Organisation.slug == "penza").first()
+    token = await issue_token(penza, "Мониторинг", created_by=None)
+    response = await client.post(
+        "/api/v1/messages",
+        json={"network": "vk", "text": "Яма", "posted_at": posted_at},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 400
+    assert reason in str(response.json())
+
+
+async def test_a_failure_of_ours_is_logged_with_an_incident_code_the_page_shows(
+    app: Litestar, caplog: pytest.LogCaptureFixture
+) -> None:
+    from litestar import get
+
+    from app.web.guards import PUBLIC
+
+    @get("/boom", opt=PUBLIC, name="boom")
+    async def boom() -> str:
+        raise RuntimeError("a bug")
+
+    app.register(boom)
+    async with AsyncTestClient(app=app) as client:
+        page = await client.get("/boom", headers=HTML)
+        api = await client.get("/boom")
+    assert page.status_code == 500 and "код обращения" in page.text
+    incident = api.json()["incident"]
+    assert api.status_code == 500 and len(incident) == 8
+    logged = [r for r in caplog.records if r.name == "otklik.web" and r.exc_info]
+    assert len(logged) == 2 and incident in logged[1].getMessage()
+    assert "RuntimeError: a bug" in caplog.text
