@@ -35,6 +35,8 @@ class Settings:
     smtp_from: str
     smtp_tls: bool
     base_url: str
+    # Reverse proxies whose X-Forwarded-For is believed (OTKLIK_TRUSTED_PROXIES, comma-separated).
+    trusted_proxies: frozenset[str] = frozenset()
 
     @property
     def is_prod(self) -> bool:
@@ -93,4 +95,7 @@ def get_settings() -> Settings:
         smtp_from=os.environ.get("SMTP_FROM", "otklik@localhost"),
         smtp_tls=_flag("SMTP_TLS", False),
         base_url=os.environ.get("BASE_URL", f"http://{host}:{port}").rstrip("/"),
+        trusted_proxies=frozenset(
+            p.strip() for p in os.environ.get("OTKLIK_TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
     )

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-
-from redis.asyncio import Redis
 
 from app.core import links
 from app.core.errors import UserError
-from app.core.redis import KEY_PREFIX
 from app.db.tables import Department, Membership, Organisation, User
 from app.domain.roles import LANDING_ORDER, ROLE_TITLES, Role
 from app.identity.passwords import (
@@ -20,8 +16,6 @@ from app.identity.passwords import (
 )
 
 # Penalty window and limit for failed sign-ins per login and IP address.
-LOGIN_FAILURE_LIMIT = 5
-LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 MAX_LOGIN_LENGTH = 80
 
 
@@ -105,33 +99,14 @@ async def load_current_user(user_id: int) -> CurrentUser | None:
     return CurrentUser(user.id, user.login, user.full_name, memberships)
 
 
-def _failure_key(login: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{login.lower()}\x00{ip}".encode()).hexdigest()[:32]
-    return f"{KEY_PREFIX}login-failures:{digest}"
+async def authenticate(login: str, password: str) -> int | None:
+    """The user id for a correct login and password of an active user, else None.
 
-
-async def login_wait_seconds(redis: Redis, login: str, ip: str) -> int:
-    """Seconds until this login may be tried again from this IP (0 = now)."""
-    key = _failure_key(login, ip)
-    failures = await redis.get(key)
-    if failures is None or int(failures) < LOGIN_FAILURE_LIMIT:
-        return 0
-    return max(int(await redis.ttl(key)), 1)
-
-
-async def authenticate(redis: Redis, login: str, password: str, ip: str) -> int | None:
-    """The user id for a correct login and password; counts failures per login and IP."""
+    Throttling (app.identity.throttle) is the caller's: it reserves the attempt first."""
     login = login.strip()[:MAX_LOGIN_LENGTH]
     user = await User.objects().where(User.login == login).first() if login else None
     ok = await verify_password(user.password_hash if user else None, password[:1024])
-    if user is not None and ok and user.is_active:
-        await redis.delete(_failure_key(login, ip))
-        return int(user.id)
-    key = _failure_key(login, ip)
-    # The window starts at the first failure (EXPIRE NX needs Redis 7; we support 6.2).
-    if await redis.incr(key) == 1:
-        await redis.expire(key, LOGIN_FAILURE_WINDOW_SECONDS)
-    return None
+    return int(user.id) if user is not None and ok and user.is_active else None
 
 
 def validate_new_password(password: str) -> None:

@@ -14,8 +14,10 @@ from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
 from app.core import clock
-from app.identity.accounts import authenticate, login_wait_seconds
+from app.core.config import get_settings
+from app.identity.accounts import authenticate
 from app.identity.substitutes import substitution_landing
+from app.identity.throttle import finish_attempt, reserve_attempt
 from app.web.guards import PUBLIC, SIGNED_IN, current_user
 from app.web.rendering import page
 from app.web.sessions import rotate_session_id
@@ -35,8 +37,17 @@ def _safe_next(target: str | None) -> str | None:
     return None if parts.scheme or parts.netloc or "\\" in target else target
 
 
-def _client_ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request[Any, Any, Any], trusted_proxies: frozenset[str]) -> str:
+    """The client's address: the peer's, or, behind a trusted proxy, the last address in
+    X-Forwarded-For that is not itself a trusted proxy (what a client wrote is not believed)."""
+    peer = request.client.host if request.client else "unknown"
+    if peer not in trusted_proxies:
+        return peer
+    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
+    for address in reversed([a for a in forwarded if a]):
+        if address not in trusted_proxies:
+            return address[:64]
+    return peer
 
 
 def _wait_message(seconds: int) -> str:
@@ -77,14 +88,14 @@ class AuthController(Controller):
         redis: NamedDependency[Redis],
         data: URLEncodedBody[dict[str, str]],
     ) -> Redirect | Template:
-        """Check the credentials; throttle repeated failures per login and IP."""
+        """Check the credentials; attempts are throttled per login and client, and per client."""
         login = str(data.get("login", "")).strip()[:80]
         password = str(data.get("password", ""))
         target = _safe_next(data.get("next"))
-        ip = _client_ip(request)
-        wait = await login_wait_seconds(redis, login, ip)
+        client = client_address(request, get_settings().trusted_proxies)
+        wait = await reserve_attempt(redis, login, client)
         if wait:
-            return page(
+            refused = page(
                 request,
                 "web/login.html",
                 429,
@@ -92,7 +103,10 @@ class AuthController(Controller):
                 login=login,
                 next=target,
             )
-        user_id = await authenticate(redis, login, password, ip) if login and password else None
+            refused.headers["Retry-After"] = str(wait)
+            return refused
+        user_id = await authenticate(login, password) if login and password else None
+        await finish_attempt(redis, login, client, succeeded=user_id is not None)
         if user_id is None:
             return page(
                 request, "web/login.html", 401, error=BAD_CREDENTIALS, login=login, next=target
