@@ -146,6 +146,12 @@ class EmbeddedRedis:
             str(self.pidfile),
             "--save",
             "60 1",
+            # A bound on memory; when it is reached, the keys closest to expiry go first
+            # (sign-in counters, live-update leftovers), long-lived sessions last.
+            "--maxmemory",
+            "256mb",
+            "--maxmemory-policy",
+            "volatile-ttl",
             "--logfile",
             str(self.directory / "redis.log"),
             "--daemonize",

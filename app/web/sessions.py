@@ -1,4 +1,9 @@
-"""Server-side sessions in Redis with a fresh session id at sign-in (no session fixation)."""
+"""Server-side sessions in Redis: created at sign-in only, with a fresh id (no fixation).
+
+Litestar's backend stores an (empty) session for every response; an anonymous page view,
+an API call or a health check would each leave a 12-hour key in Redis. Here a session is
+written only when it holds something or already existed (its cookie came with the request).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
+from litestar.types import Empty, Message, ScopeSession
 
 _ROTATE = "otklik_rotate_session"
 _NEW_ID = "otklik_new_session_id"
@@ -29,6 +35,19 @@ class RotatingSessionBackend(ServerSideSessionBackend):
                 state[_NEW_ID] = self.generate_session_id()
             return str(state[_NEW_ID])
         return super().get_session_id(connection)
+
+    async def store_in_message(
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> None:
+        """Store the session, unless it is empty and the request came without one."""
+        # After sign-out the browser keeps the cookie with the value "null".
+        had_session = connection.cookies.get(self.config.key) not in (None, "", "null")
+        if not had_session and (scope_session is Empty or not scope_session):
+            return
+        await super().store_in_message(scope_session, message, connection)
 
 
 class RotatingSessionConfig(ServerSideSessionConfig):

@@ -126,3 +126,21 @@ async def test_login_form_escapes_submitted_login(client, demo) -> None:
     response = await sign_in(client, "<script>alert(1)</script>", "x")
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;" in response.text
+
+
+async def test_only_a_sign_in_creates_a_session_in_redis(client, demo, redis) -> None:
+    async def sessions() -> int:
+        return len(await redis.keys("otklik-sessions*"))
+
+    for path in ("/login", "/healthz", "/", "/api/schema/openapi.json", "/o/penza/specialist"):
+        for _ in range(10):
+            await client.get(path, follow_redirects=False)
+    await client.post("/api/v1/messages", json={}, headers={"authorization": "Bearer x"})
+    assert await redis.keys("otklik-sessions*") == []
+    assert (await sign_in(client, "penza-specialist")).status_code == 302
+    assert await sessions() == 1
+    for _ in range(5):
+        await client.get("/o/penza/specialist")
+    assert await sessions() == 1
+    await client.post("/logout", data={"_csrf_token": await csrf_token(client)})
+    assert await redis.keys("otklik-sessions*") == []
