@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 from app.cases.case_view import CaseView, case_view
 from app.core.errors import UserError
 from app.domain.lifecycle import DraftKind
-from app.domain.roles import Role
+from app.domain.roles import sees_case
 from app.intake.media import draft_attachments, store_upload
 from app.web.deps import CurrentActor, Req, Rules
 from app.web.rendering import page
@@ -37,9 +37,8 @@ async def visible_case(rules: Rules, actor: CurrentActor, message_id: int) -> Ca
     view = await case_view(rules, actor, message_id)
     if view is None:
         raise NotFoundException()
-    if actor.roles <= {Role.EXECUTOR} and not any(
-        a.department_id in actor.department_ids for a in view.assignments
-    ):
+    routed_to = frozenset(a.department_id for a in view.assignments)
+    if not sees_case(actor.roles, actor.department_ids, routed_to):
         raise NotFoundException()
     return view
 

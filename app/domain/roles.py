@@ -39,3 +39,18 @@ LANDING_ORDER: tuple[Role, ...] = (
     Role.HEAD,
     Role.ADMIN,
 )
+
+# Roles that see every case of their organisation; an executor sees only the cases routed
+# to one of their departments (Penza p.9, Parfino p.10: the assignment is the department's).
+SEES_EVERY_CASE: frozenset[Role] = frozenset(
+    {Role.SPECIALIST, Role.COORDINATOR, Role.OFFICIAL, Role.HEAD, Role.ADMIN}
+)
+
+
+def sees_case(
+    roles: frozenset[Role], own_departments: frozenset[int], case_departments: frozenset[int]
+) -> bool:
+    """Whether a person with these roles and departments may see a case routed to those."""
+    if roles & SEES_EVERY_CASE:
+        return True
+    return Role.EXECUTOR in roles and bool(own_departments & case_departments)

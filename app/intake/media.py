@@ -22,7 +22,7 @@ import anyio.to_thread
 from app.core.config import get_settings
 from app.core.errors import UserError
 from app.db.tables import Draft
-from app.domain.roles import Role
+from app.domain.roles import sees_case
 from app.identity.actor import ActorContext
 
 # Limits: a phone photo is 2–8 MB; 100 MB holds a few minutes of phone video, and the upload
@@ -35,9 +35,6 @@ TOO_MANY_RU = f"К проекту ответа можно приложить н�
 
 FILE_ID = re.compile(r"^[0-9a-f]{32}$")
 # Roles that see every case of their organisation; executors see their department's.
-SEES_EVERY_CASE = frozenset(
-    {Role.SPECIALIST, Role.COORDINATOR, Role.OFFICIAL, Role.HEAD, Role.ADMIN}
-)
 # ISO base media brands of ordinary MP4 video (audio-only and image brands are refused).
 MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V "}
 MP4_BRANDS |= {b"M4VH", b"M4VP", b"dash", b"mmp4", b"MSNV", b"3gp4", b"3gp5", b"3g2a"}
@@ -170,9 +167,7 @@ async def draft_attachments(organisation_id: int, file_ids: list[str]) -> list[d
 
 
 def _may_see(ctx: ActorContext, department_id: int) -> bool:
-    return bool(ctx.roles & SEES_EVERY_CASE) or (
-        Role.EXECUTOR in ctx.roles and department_id in ctx.department_ids
-    )
+    return sees_case(ctx.roles, ctx.department_ids, frozenset({department_id}))
 
 
 async def open_attachment(ctx: ActorContext, file_id: str) -> tuple[Path, str, str]:
