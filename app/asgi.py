@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from app.web.errors import RefusedInput, error_page, internal_error_page
     from app.web.guards import PUBLIC, access_guard
     from app.web.health import healthz
+    from app.web.security import security_headers
     from app.web.sessions import RotatingSessionConfig
 
     settings = settings or get_settings()
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             engine_callback=add_template_globals,
         ),
         middleware=[
+            security_headers(hsts=settings.is_prod),
             RotatingSessionConfig(
                 store="sessions",
                 key="otklik_session",
@@ -138,7 +140,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
                 secure=settings.is_prod,
                 httponly=True,
                 samesite="lax",
-            ).middleware
+            ).middleware,
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

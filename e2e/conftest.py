@@ -88,6 +88,15 @@ def _new_page(browser: Browser, base_url: str, errors: list[str]) -> Page:
     # Any script error or dialog means something ran that should not have.
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
     page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    # The Content-Security-Policy refused something the page tried to load or run.
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"csp: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     return page
 
 
