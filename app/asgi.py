@@ -30,10 +30,12 @@ def add_template_globals(engine: JinjaTemplateEngine) -> None:
     from app.domain.intake import NETWORK_TEXT_LIMITS
     from app.domain.lifecycle import KIND_TITLES, STEP_TITLES
     from app.domain.regulation.model import REFUSAL_TITLES
+    from app.web.rendering import without_bidi_controls
 
     def local_time(value: datetime | None, tz: tzinfo, fmt: str = "%d.%m.%Y %H:%M") -> str:
         return value.astimezone(tz).strftime(fmt) if value else "—"
 
+    engine.engine.finalize = without_bidi_controls
     engine.engine.globals.update(
         local_time=local_time,
         network_limits=NETWORK_TEXT_LIMITS,

@@ -15,6 +15,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from app.cases.case_view import CaseView, case_view
+from app.cases.transaction import CaseError
 from app.core.errors import UserError
 from app.domain.lifecycle import DraftKind
 from app.domain.roles import sees_case
@@ -55,6 +56,10 @@ async def render_case(
     """The case page, or its partial for htmx; after an error, what was typed comes back."""
     view = await visible_case(rules, actor, message_id)
     template = "cases/_case.html" if request.htmx.target == CASE_TARGET else "cases/page.html"
+    # The refused form's text goes back to its assignment, if that is one of this case's.
+    typed_for = request.path_params.get("assignment_id")
+    if typed_for not in {a.id for a in view.assignments}:
+        typed_for = None
     return page(
         request,
         template,
@@ -66,7 +71,7 @@ async def render_case(
         kinds=list(DraftKind),
         refusal_reasons=rules.profile.refusal_reasons,
         typed=typed or {},
-        typed_for=request.path_params.get("assignment_id"),
+        typed_for=typed_for,
     )
 
 
@@ -92,9 +97,12 @@ async def act(
     action: Callable[[], Awaitable[Any]],
 ) -> Template | Redirect:
     """Run one lifecycle action and answer with what the person is looking at."""
-    await visible_case(rules, actor, message_id)
+    view = await visible_case(rules, actor, message_id)
     in_row = request.htmx.target == row_target(message_id)
+    assignment_id = request.path_params.get("assignment_id")
     try:
+        if assignment_id is not None and assignment_id not in {a.id for a in view.assignments}:
+            raise CaseError("Это поручение относится к другому сообщению. Обновите страницу.")
         await action()
     except UserError as error:
         if in_row:

@@ -12,6 +12,7 @@ from app.core.config import PROJECT_ROOT
 from app.domain.lifecycle import STEP_TITLES
 from app.domain.regulation.model import REFUSAL_TITLES
 from app.reporting.formatting import FILTERS, local
+from app.web.rendering import without_bidi_controls
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
@@ -34,6 +35,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=without_bidi_controls,
     )
     add_report_globals(env)
     return env

@@ -150,3 +150,33 @@ async def test_a_failure_of_ours_is_logged_with_an_incident_code_the_page_shows(
     logged = [r for r in caplog.records if r.name == "otklik.web" and r.exc_info]
     assert len(logged) == 2 and incident in logged[1].getMessage()
     assert "RuntimeError: a bug" in caplog.text
+
+
+async def test_bidi_controls_in_a_strangers_text_are_not_printed(
+    demo: None, client: AsyncTestClient[Litestar]
+) -> None:
+    message_id = await new_message(
+        "penza", "Счёт \u202eexe.png\u202c и \u2066ещё\u2069", author_name="Иван\u202e вонаВ"
+    )
+    await sign_in(client, "penza-specialist")
+    page = (await client.get(f"/o/penza/cases/{message_id}", headers=HTML)).text
+    assert "exe.png" in page and "Иван вонаВ" in page
+    assert not any(chr(c) in page for c in (0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066))
+    assert not any(chr(c) in page for c in (0x2067, 0x2068, 0x2069))
+
+
+async def test_an_action_on_an_assignment_of_another_case_says_why_it_is_refused(
+    demo: None, client: AsyncTestClient[Litestar]
+) -> None:
+    from tests.integration.services_helpers import routed_case
+
+    first, _ = await routed_case("penza")
+    _, other_assignment = await routed_case("penza", "Яма на дороге")
+    await sign_in(client, "penza-specialist")
+    response = await client.post(
+        f"/o/penza/cases/{first}/assignments/{other_assignment}/approve",
+        data={"version": "1", "_csrf_token": await csrf_token(client)},
+        headers=HTML,
+    )
+    assert response.status_code == 409
+    assert "относится к другому сообщению" in response.text
