@@ -157,11 +157,6 @@ class ReportsController(Controller):
         """«Срочный доклад главе» from a case or an activity alert (Penza p.21, Parfino p.24)."""
         form = read_form(ImmediateForm, data)
         message_id, alert_id, comment = form.message_id, form.alert_id, form.comment
-        back = (
-            request.app.route_reverse("case", org_slug=rules.slug, message_id=message_id)
-            if message_id
-            else request.app.route_reverse("activity", org_slug=rules.slug, alert_id=alert_id)
-        )
         try:
             report_id = await send_immediate_report(
                 actor, message_id=message_id, alert_id=alert_id, comment=comment
@@ -177,6 +172,11 @@ class ReportsController(Controller):
                 comment=comment,
                 status_code=200 if request.htmx else 400,
             )
+        back = (
+            request.app.route_reverse("case", org_slug=rules.slug, message_id=message_id)
+            if message_id
+            else request.app.route_reverse("activity", org_slug=rules.slug, alert_id=alert_id)
+        )
         if not request.htmx:
             return Redirect(back)
         return page(request, "reporting/_immediate_result.html", report_id=report_id, rules=rules)

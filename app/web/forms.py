@@ -30,6 +30,8 @@ from typing import Any, TypeAlias, TypeVar, Union, get_args, get_origin, get_typ
 from litestar.params import MultipartBody, URLEncodedBody
 
 MAX_LIST = 50
+# Ids and versions are PostgreSQL `integer` columns: a larger number names no row.
+MAX_INT = 2**31 - 1
 DEFAULT_TEXT_LIMIT = 200
 
 FormT = TypeVar("FormT")
@@ -63,10 +65,13 @@ def form_int(data: Mapping[str, Any], key: str) -> int | None:
 
 
 def to_int(value: str | None) -> int | None:
-    """A non-negative integer written in ASCII digits, else None (a query or form value)."""
+    """A non-negative integer in ASCII digits that fits an integer column, else None."""
     value = (value or "").strip()
     # str.isdigit() is also true for «¹» or «٣», which int() refuses.
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_INT))):
+        return None
+    number = int(value)
+    return number if number <= MAX_INT else None
 
 
 def form_list(

@@ -20,6 +20,7 @@ from app.identity.accounts import CurrentUser, load_current_user
 from app.identity.api_tokens import token_owner
 from app.identity.substitutes import actor_context
 from app.web.errors import RefusedInput
+from app.web.forms import MAX_INT
 
 PUBLIC: dict[str, Any] = {"access": "public"}
 SIGNED_IN: dict[str, Any] = {"access": "signed_in"}
@@ -43,14 +44,10 @@ async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> Curren
     return user
 
 
-# Rows are numbered by PostgreSQL `serial` (integer) columns: a larger id names no row.
-MAX_ROW_ID = 2**31 - 1
-
-
 def check_request_values(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     """Refuse what no handler can use: ids beyond the columns' range, NUL in the query."""
     for value in connection.path_params.values():
-        if isinstance(value, int) and not 0 <= value <= MAX_ROW_ID:
+        if isinstance(value, int) and not 0 <= value <= MAX_INT:
             raise NotFoundException()
     if any("\x00" in value for _, value in connection.query_params.multi_items()):
         raise RefusedInput("Запрос содержит недопустимый символ (NUL). Уберите его и повторите.")
