@@ -78,10 +78,36 @@
     }
   }
 
-  // A live refresh must not wipe what someone is typing in a queue: wait until they leave it.
+  // Actions taken inside the queue (a row's form) whose answer has not been swapped in yet.
+  var actionsInFlight = [];
+
+  function trackAction(event) {
+    var queue = document.getElementById("queue");
+    var elt = event.detail.elt;
+    if (queue && elt !== queue && queue.contains(elt)) actionsInFlight.push(elt);
+  }
+
+  function actionDone(event) {
+    var index = actionsInFlight.indexOf(event.detail.elt);
+    if (index < 0) return;
+    actionsInFlight.splice(index, 1);
+    var queue = document.getElementById("queue");
+    // Resume a refresh held back for the action, once its answer is in place.
+    if (!actionsInFlight.length && queue && queue.dataset.pending) {
+      setTimeout(function () { resumeRefresh({ relatedTarget: null }); }, 0);
+    }
+  }
+
+  // A live refresh must not wipe what someone is typing in a queue, nor the row of an action
+  // still on its way: wait until they leave it, or until the action's answer is swapped in.
   function holdRefresh(event) {
     var queue = event.detail.elt;
     if (!queue || queue.id !== "queue") return;
+    if (actionsInFlight.length) {
+      event.preventDefault();
+      queue.dataset.pending = "1";
+      return;
+    }
     var active = document.activeElement;
     var typing = active && queue.contains(active) && active.matches("input, textarea, select");
     var filled = Array.prototype.some.call(queue.querySelectorAll("input:not([type=hidden]), textarea"),
@@ -156,7 +182,9 @@
       }
     });
     document.addEventListener("input", preview);
+    document.addEventListener("htmx:beforeRequest", trackAction);
     document.addEventListener("htmx:beforeRequest", holdRefresh);
+    document.addEventListener("htmx:afterRequest", actionDone);
     document.addEventListener("htmx:beforeSwap", keepResults);
     document.addEventListener("htmx:afterSwap", restoreResults);
     document.addEventListener("focusout", resumeRefresh);
