@@ -76,10 +76,10 @@ class AssignmentActionsController(Controller):
         form = read_form(DraftForm, data)
 
         async def action() -> cases.Outcome:
-            files = await attachments(rules, data, form.keep_files)
-            return await cases.submit_draft(
-                actor, assignment_id, form.version, form.kind, form.text, files
-            )
+            async with attachments(rules, data, form.keep_files) as files:
+                return await cases.submit_draft(
+                    actor, assignment_id, form.version, form.kind, form.text, files
+                )
 
         return await act(request, rules, actor, message_id, action)
 
@@ -102,8 +102,8 @@ class AssignmentActionsController(Controller):
         form = read_form(DraftForm, data)
 
         async def action() -> cases.Outcome:
-            files = await attachments(rules, data, form.keep_files)
-            return await cases.resubmit(actor, assignment_id, form.version, form.text, files)
+            async with attachments(rules, data, form.keep_files) as files:
+                return await cases.resubmit(actor, assignment_id, form.version, form.text, files)
 
         return await act(request, rules, actor, message_id, action)
 

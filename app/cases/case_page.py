@@ -7,7 +7,8 @@ without htmx (no JavaScript) is redirected to the case page after the action.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar.datastructures import UploadFile
@@ -19,7 +20,7 @@ from app.cases.transaction import CaseError
 from app.core.errors import UserError
 from app.domain.lifecycle import DraftKind
 from app.domain.roles import sees_case
-from app.intake.media import draft_attachments, store_upload
+from app.intake.media import discard_uploads, draft_attachments, store_upload
 from app.web.deps import CurrentActor, Req, Rules
 from app.web.rendering import page
 
@@ -119,18 +120,29 @@ async def act(
     return await render_case(request, rules, actor, message_id)
 
 
+@asynccontextmanager
 async def attachments(
     rules: Rules, data: dict[str, Any], kept_ids: list[str]
-) -> list[dict[str, Any]]:
-    """Files kept from the previous version plus new uploads, as trusted stored records."""
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Files kept from the previous version plus new uploads, as trusted stored records.
+
+    The new uploads are deleted again when anything fails, inside the block (the action is
+    refused) or while storing them (the eleventh file), so a refusal leaves no file behind."""
     stored = list(await draft_attachments(rules.id, kept_ids))
-    uploads = data.get("files") or []
-    for upload in uploads if isinstance(uploads, list) else [uploads]:
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            continue
-        content = await upload.read()
-        if content:
-            stored.append(
-                await store_upload(rules.id, upload.filename, content, existing=len(stored))
-            )
-    return stored
+    new: list[str] = []
+    try:
+        uploads = data.get("files") or []
+        for upload in uploads if isinstance(uploads, list) else [uploads]:
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                continue
+            content = await upload.read()
+            if content:
+                record = await store_upload(
+                    rules.id, upload.filename, content, existing=len(stored)
+                )
+                new.append(record["id"])
+                stored.append(record)
+        yield stored
+    except BaseException:
+        await discard_uploads(rules.id, new)
+        raise

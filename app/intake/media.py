@@ -152,6 +152,18 @@ async def store_upload(
     return meta
 
 
+def _remove(directory: Path, file_ids: list[str]) -> None:
+    for file_id in file_ids:
+        if FILE_ID.match(file_id):
+            (directory / f"{file_id}.json").unlink(missing_ok=True)
+            (directory / file_id).unlink(missing_ok=True)
+
+
+async def discard_uploads(organisation_id: int, file_ids: list[str]) -> None:
+    """Delete uploads that no draft will reference (the action they came with was refused)."""
+    await anyio.to_thread.run_sync(_remove, _directory(organisation_id), file_ids)
+
+
 async def draft_attachments(organisation_id: int, file_ids: list[str]) -> list[dict[str, Any]]:
     """The stored records of these uploads, for Draft.attachments; MediaError if one is unknown."""
     if len(file_ids) > MAX_FILES_PER_DRAFT:

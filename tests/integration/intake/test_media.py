@@ -174,3 +174,40 @@ async def test_download_sends_a_safe_attachment_with_nosniff(files_app: Litestar
         missing = await client.get(f"/o/parfino/files/{'0' * 32}")
         assert missing.status_code == 404
         assert (await client.get(f"/o/penza/files/{file_id}")).status_code == 403  # no role there
+
+
+async def test_a_refused_draft_leaves_no_uploaded_file_behind(
+    app: Litestar, media_dir: Path
+) -> None:
+    from tests.integration.conftest import csrf_token
+
+    message_id, assignment_id = await routed_case("penza")
+    url = f"/o/penza/cases/{message_id}/assignments/{assignment_id}/submit"
+    async with AsyncTestClient(app=app) as client:
+        await sign_in(client, "penza-executor")
+        token = await csrf_token(client)
+        # A stale version: the action is refused after the photo was received.
+        stale = await client.post(
+            url,
+            data={"version": "99", "kind": "final", "text": "Готово", "_csrf_token": token},
+            files={"files": ("двор.jpg", JPEG, "image/jpeg")},
+            headers={"accept": "text/html"},
+        )
+        assert stale.status_code == 409
+        assert stored_files(media_dir) == []
+        # Eleven files: the eleventh is refused, and the ten before it go too.
+        many = await client.post(
+            url,
+            data={"version": "1", "kind": "final", "text": "Готово", "_csrf_token": token},
+            files=[("files", (f"{n}.jpg", JPEG + bytes([n]), "image/jpeg")) for n in range(11)],
+            headers={"accept": "text/html"},
+        )
+        assert many.status_code == 409 and "не больше 10 файлов" in many.text
+        assert stored_files(media_dir) == []
+        done = await client.post(
+            url,
+            data={"version": "1", "kind": "final", "text": "Готово", "_csrf_token": token},
+            files={"files": ("двор.jpg", JPEG, "image/jpeg")},
+            headers={"accept": "text/html"},
+        )
+        assert done.status_code in (200, 303) and len(stored_files(media_dir)) == 2
