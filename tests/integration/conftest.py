@@ -56,10 +56,44 @@ async def redis() -> AsyncIterator[Redis]:
     await client.aclose()
 
 
+# The demo data as loaded once in this run: each later test restores it with COPY (~50 ms)
+# instead of building it again through the services (~1.5 s, a thousand small queries).
+_demo_snapshot: dict[str, tuple[list[str], list[asyncpg.Record]]] = {}
+
+
+async def _snapshot_tables(conn: asyncpg.Connection) -> dict[str, tuple[list[str], list]]:
+    snapshot = {}
+    for table in APP_CONFIG.table_classes:
+        name = table._meta.tablename
+        rows = await conn.fetch(f"SELECT * FROM {name}")
+        columns = [c._meta.db_column_name for c in table._meta.columns]
+        snapshot[name] = (columns, [tuple(r[c] for c in columns) for r in rows])
+    return snapshot
+
+
+async def _restore_tables(conn: asyncpg.Connection, snapshot: dict) -> None:
+    await conn.execute("SET session_replication_role = replica")
+    for name, (columns, rows) in snapshot.items():
+        if rows:
+            await conn.copy_records_to_table(name, records=rows, columns=columns)
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"(SELECT max(id) FROM {name}))"
+            )
+
+
 @pytest.fixture
 async def demo() -> None:
-    """The demo organisations and users."""
-    await load_demo()
+    """The demo organisations and users (loaded once per run, then restored)."""
+    conn = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        if not _demo_snapshot:
+            await load_demo()
+            _demo_snapshot.update(await _snapshot_tables(conn))
+        else:
+            await _restore_tables(conn, _demo_snapshot)
+    finally:
+        await conn.close()
 
 
 @pytest.fixture
