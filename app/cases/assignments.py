@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from app.cases.review import REVIEW_ACTIONS, assignment_drafts, reviewing_roles, right_to_review
 from app.cases.transaction import CaseError, Outcome, apply_rule, event_actor, in_transaction, stale
 from app.core import clock
 from app.db.tables import Assignment, Draft, Message
@@ -19,6 +21,7 @@ from app.domain.lifecycle import (
     apply,
     follow_up,
 )
+from app.domain.review import IN_STEAD_RU
 from app.domain.roles import Role
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules, organisation_rules
@@ -55,7 +58,17 @@ async def assignment_action(
         draft_kind = kind
         if kind_from_draft:
             draft_kind = DraftKind(await latest_draft_kind(assignment_id))
-        transition = apply_rule(AssignmentState(row["state"]), action, ctx, rules, kind=draft_kind)
+        acting, in_stead = ctx, False
+        if action in REVIEW_ACTIONS:
+            right = await right_to_review(ctx, rules, await assignment_drafts(assignment_id))
+            if right.note_ru and not right.allowed:
+                raise CaseError(right.note_ru, "four_eyes")
+            in_stead = right.in_stead
+            if in_stead:
+                acting = replace(ctx, roles=reviewing_roles(ctx, rules))
+        transition = apply_rule(
+            AssignmentState(row["state"]), action, acting, rules, kind=draft_kind
+        )
         if transition.role is Role.EXECUTOR and row["department"] not in ctx.department_ids:
             raise CaseError("Поручение адресовано другому подразделению.", "other_department")
         now = clock.now()
@@ -76,15 +89,19 @@ async def assignment_action(
         after = {"state": str(transition.target)}
         if draft_kind is not None:
             after["kind"] = str(draft_kind)
+        actor, logged_comment = event_actor(ctx, transition, row["department"]), comment
+        if in_stead:  # the log says who reviewed, and that it was in the approver's stead
+            actor = EventActor(ctx.user_id, str(Role.OFFICIAL), ctx.substitute_for(Role.OFFICIAL))
+            logged_comment = f"{comment} ({IN_STEAD_RU})".strip()
         await record_event(
             ctx.organisation_id,
             event_kind,
-            event_actor(ctx, transition, row["department"]),
+            actor,
             message_id=row["message"],
             assignment_id=assignment_id,
             before={"state": row["state"]},
             after=after,
-            comment=comment,
+            comment=logged_comment,
         )
         await follow_up_message(ctx, rules, row["message"])
         await refresh_deadlines(rules, row["message"])

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from app.cases.queues import Countdown, countdown
+from app.cases.review import approvers_today, reviewing_roles, versions_of
 from app.db.json_columns import json_value
 from app.db.rows import view_of
 from app.db.tables import Assignment, Department, Draft, Event, Message, Publication
@@ -19,7 +20,8 @@ from app.domain.lifecycle import (
     MessageState,
     available_actions,
 )
-from app.domain.regulation.model import REFUSAL_TITLES, RefusalReason
+from app.domain.regulation.model import REFUSAL_TITLES, Duty, RefusalReason
+from app.domain.review import draft_authors, review_right
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
 from app.intake.repeats import EarlierCase, earlier_cases
@@ -154,6 +156,7 @@ class AssignmentView:
     drafts: list[DraftView]
     publications: list[PublicationView]
     actions: list[str]
+    review_note: str = ""  # four eyes: why this person may not review, or reviews in stead
 
     @property
     def state_title(self) -> str:
@@ -243,6 +246,8 @@ async def case_view(
         .where(Event.message == message_id)
         .order_by(Event.id)
     )
+    in_review = any(r["state"] == str(AssignmentState.DRAFT_SUBMITTED) for r in rows)
+    approvers = await approvers_today(rules) if in_review else set()
     assignments = [
         view_of(
             AssignmentView,
@@ -253,7 +258,9 @@ async def case_view(
             publications=[
                 view_of(PublicationView, p) for p in publications if p["assignment"] == r["id"]
             ],
-            actions=_assignment_actions(rules, ctx, r),
+            **_assignment_actions(
+                rules, ctx, r, [d for d in drafts if d["assignment"] == r["id"]], approvers
+            ),
         )
         for r in rows
     ]
@@ -294,13 +301,34 @@ _EXECUTOR_ACTIONS = {"submit_draft", "resubmit", "return_outside_competence"}
 
 
 def _assignment_actions(
-    rules: OrganisationRules, ctx: ActorContext, row: dict[str, Any]
-) -> list[str]:
-    return [
+    rules: OrganisationRules,
+    ctx: ActorContext,
+    row: dict[str, Any],
+    drafts: list[dict[str, Any]],
+    approvers: set[int],
+) -> dict[str, Any]:
+    """The actions this person may take on the assignment, and the four-eyes note."""
+    state = AssignmentState(row["state"])
+    roles, note = ctx.roles, ""
+    if state is AssignmentState.DRAFT_SUBMITTED:
+        right = review_right(
+            ctx.user_id,
+            ctx.roles,
+            rules.profile.roles_for(Duty.APPROVE),
+            approvers,
+            draft_authors(versions_of(drafts)),
+        )
+        note = right.note_ru
+        if right.in_stead:
+            roles = reviewing_roles(ctx, rules)
+        elif not right.allowed:
+            roles = ctx.roles - frozenset(rules.profile.roles_for(Duty.APPROVE))
+    actions = [
         str(a)
-        for a in available_actions(AssignmentState(row["state"]), ctx.roles, rules.profile)
+        for a in available_actions(state, roles, rules.profile)
         if str(a) not in _EXECUTOR_ACTIONS or row["department"] in ctx.department_ids
     ]
+    return {"actions": actions, "review_note": note}
 
 
 def _deadlines(rules: OrganisationRules, message: dict[str, Any]) -> list[DeadlineView]:
