@@ -56,10 +56,12 @@ def review_right(
     authors: frozenset[int],
 ) -> ReviewRight:
     """May this person review the draft? `approvers` carry the approving duty today."""
+    approves = bool(set(user_roles) & set(approver_roles))
+    in_stead = Role.OFFICIAL in user_roles and not set(approvers) - authors
+    if not (approves or in_stead):
+        return ReviewRight(False)  # not their duty at all: the lifecycle refuses by role
     if user_id in authors:
         return ReviewRight(False, note_ru=AUTHOR_REFUSED_RU)
-    if set(user_roles) & set(approver_roles):
+    if approves:
         return ReviewRight(True)
-    if Role.OFFICIAL in user_roles and not set(approvers) - authors:
-        return ReviewRight(True, in_stead=True, note_ru=IN_STEAD_RU)
-    return ReviewRight(False)
+    return ReviewRight(True, in_stead=True, note_ru=IN_STEAD_RU)

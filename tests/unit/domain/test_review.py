@@ -39,3 +39,6 @@ def test_the_official_reviews_in_stead_only_when_every_approver_is_an_author() -
 def test_others_are_left_to_the_lifecycle_to_refuse() -> None:
     right = review_right(5, {E}, {S}, approvers={7}, authors=frozenset({7}))
     assert not right.allowed and right.note_ru == ""
+    # The executor who wrote it is refused by role, not by authorship.
+    writer = review_right(5, {E}, {S}, approvers={7}, authors=frozenset({5}))
+    assert not writer.allowed and writer.note_ru == ""
