@@ -27,10 +27,10 @@ def add_template_globals(engine: JinjaTemplateEngine) -> None:
     """Russian titles the templates look up (one source: the domain)."""
     from app.cases.case_view import action_title
     from app.cases.queues import working_intervals_for
+    from app.core.text import without_bidi_controls
     from app.domain.intake import NETWORK_TEXT_LIMITS
     from app.domain.lifecycle import KIND_TITLES, STEP_TITLES
     from app.domain.regulation.model import REFUSAL_TITLES
-    from app.web.rendering import without_bidi_controls
 
     def local_time(value: datetime | None, tz: tzinfo, fmt: str = "%d.%m.%Y %H:%M") -> str:
         return value.astimezone(tz).strftime(fmt) if value else "—"

@@ -9,10 +9,10 @@ import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.core.config import PROJECT_ROOT
+from app.core.text import without_bidi_controls
 from app.domain.lifecycle import STEP_TITLES
 from app.domain.regulation.model import REFUSAL_TITLES
 from app.reporting.formatting import FILTERS, local
-from app.web.rendering import without_bidi_controls
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
