@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help run test lint typecheck unit e2e tools browser bench clean
+.PHONY: help run test test-fast lint typecheck unit e2e tools browser bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,10 @@ test: $(STAMP) tools lint typecheck ## set up everything and run ruff, mypy, pyt
 
 unit: $(STAMP) ## only the fast domain tests
 	$(BIN)/pytest tests/unit -q
+
+test-fast: $(STAMP) ## the inner loop: ruff and the unit tests (~20 s); CI runs everything
+	$(BIN)/ruff check .
+	$(BIN)/pytest tests/unit -q -p no:cacheprovider
 
 e2e: $(STAMP) tools ## only the browser tests
 	$(BIN)/pytest e2e -q
