@@ -7,7 +7,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from app.cases.review import REVIEW_ACTIONS, assignment_drafts, reviewing_roles, right_to_review
+from app.cases.review import (
+    REVIEW_ACTIONS,
+    approvers_today,
+    assignment_drafts,
+    reviewing_roles,
+    right_to_review,
+)
 from app.cases.transaction import CaseError, Outcome, apply_rule, event_actor, in_transaction, stale
 from app.core import clock
 from app.db.tables import Assignment, Draft, Message
@@ -60,7 +66,8 @@ async def assignment_action(
             draft_kind = DraftKind(await latest_draft_kind(assignment_id))
         acting, in_stead = ctx, False
         if action in REVIEW_ACTIONS:
-            right = await right_to_review(ctx, rules, await assignment_drafts(assignment_id))
+            drafts = await assignment_drafts(assignment_id)
+            right = right_to_review(ctx, rules, drafts, await approvers_today(rules))
             if right.note_ru and not right.allowed:
                 raise CaseError(right.note_ru, "four_eyes")
             in_stead = right.in_stead

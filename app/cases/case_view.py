@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from app.cases.queues import Countdown, countdown
-from app.cases.review import approvers_today, reviewing_roles, versions_of
+from app.cases.review import approvers_today, reviewing_roles, right_to_review
 from app.db.json_columns import json_value
 from app.db.rows import view_of
 from app.db.tables import Assignment, Department, Draft, Event, Message, Publication
@@ -21,7 +21,6 @@ from app.domain.lifecycle import (
     available_actions,
 )
 from app.domain.regulation.model import REFUSAL_TITLES, Duty, RefusalReason
-from app.domain.review import draft_authors, review_right
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
 from app.intake.repeats import EarlierCase, earlier_cases
@@ -311,13 +310,7 @@ def _assignment_actions(
     state = AssignmentState(row["state"])
     roles, note = ctx.roles, ""
     if state is AssignmentState.DRAFT_SUBMITTED:
-        right = review_right(
-            ctx.user_id,
-            ctx.roles,
-            rules.profile.roles_for(Duty.APPROVE),
-            approvers,
-            draft_authors(versions_of(drafts)),
-        )
+        right = right_to_review(ctx, rules, drafts, approvers)
         note = right.note_ru
         if right.in_stead:
             roles = reviewing_roles(ctx, rules)

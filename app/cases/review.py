@@ -29,15 +29,13 @@ async def approvers_today(rules: OrganisationRules) -> set[int]:
     return {p for role in rules.profile.roles_for(Duty.APPROVE) for p in staff.step_people(role)}
 
 
-async def right_to_review(
+def right_to_review(
     ctx: ActorContext,
     rules: OrganisationRules,
     drafts: Iterable[Mapping[str, Any]],
-    approvers: set[int] | None = None,
+    approvers: set[int],
 ) -> ReviewRight:
     """May this person review the draft made of these rows (the assignment's, in order)?"""
-    if approvers is None:
-        approvers = await approvers_today(rules)
     return review_right(
         ctx.user_id,
         ctx.roles,

@@ -20,23 +20,9 @@ from app.domain.activity import ActivityRule, Surge, detect_surge, window_block
 from app.domain.escalation import Staff, report_period_for, violations_report_due
 from app.domain.regulation.model import ReportPeriod
 from app.domain.roles import Role
+from app.domain.worktime.year_table import MONTHS_RU
 from app.identity.organisations import OrganisationRules
 from app.notify.notifications import Kind, NewNotification, create_notifications
-
-MONTHS_RU = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
 
 _COUNTS = """
 SELECT t.topic AS topic,
@@ -146,7 +132,7 @@ async def remind_violations_report(
     due = violations_report_due(rules.profile, start)
     if not count or due is None:
         return 0
-    month = f"{MONTHS_RU[start.month - 1]} {start.year}"
+    month = f"{MONTHS_RU[start.month - 1].lower()} {start.year}"
     title = f"Отчёт о нарушениях за {month}: до {due:%d.%m.%Y}"
     body = (
         f"За {month} зафиксировано нарушений: {count}. Информацию о них нужно направить "

@@ -6,20 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-MONTHS_RU = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
+from app.domain.worktime.year_table import MONTHS_RU
+
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})-")
@@ -51,7 +39,7 @@ class Period:
         if self.kind == "week":
             end = self.last_excl - timedelta(days=1)
             return f"неделя {self.code} ({self.first:%d.%m.%Y} – {end:%d.%m.%Y})"
-        return f"{MONTHS_RU[self.first.month - 1]} {self.first.year}"
+        return f"{MONTHS_RU[self.first.month - 1].lower()} {self.first.year}"
 
     @property
     def short(self) -> str:
