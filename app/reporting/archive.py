@@ -17,7 +17,7 @@ from app.core.config import get_settings
 from app.db.tables import Report
 from app.identity.organisations import OrganisationRules
 from app.reporting import charts
-from app.reporting.periods import Period
+from app.reporting.periods import Period, PeriodError, parse_period
 from app.reporting.rendering import render_pdf
 from app.reporting.signing import sign_pdf
 from app.reporting.signing_keys import signing_material
@@ -55,6 +55,14 @@ class ReportFile:
     def title(self) -> str:
         """Russian title of the kind."""
         return TITLES.get(self.kind, self.kind)
+
+    @property
+    def period_title(self) -> str:
+        """The period as read: «неделя 48, 23–29 ноября 2026», «ноябрь 2026» (— for none)."""
+        try:
+            return parse_period(self.period).title if self.period else "—"
+        except PeriodError:
+            return self.period
 
     @property
     def filename(self) -> str:
@@ -106,7 +114,7 @@ async def render(
         pdf = await render_pdf(
             "reporting/violations_pdf.html", report=violations, header=violations.header
         )
-    return await sign(rules, pdf, f"{TITLES[kind]} за период {period.code}")
+    return await sign(rules, pdf, f"{TITLES[kind]}: {period.title}")
 
 
 def _write(relative: str, data: bytes) -> None:

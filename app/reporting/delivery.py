@@ -1,10 +1,12 @@
 """Scheduled reports: each organisation's summary and violations report for the period just
 ended, made once (unique key) and delivered to the profile's recipients in-app and by e-mail.
 
-Due at the first working instant after the period ends: Penza (weekly, p.20) on Monday
-morning for the past week; Parfino (monthly, p.23 and p.22: «не позднее 5 числа») on the
-first working morning of the month for the past one. Penza's violations go to its officials
-at once (p.19, the timers' escalation); the weekly compilation comes with the summary.
+Made when `app.domain.report_schedule` says: Penza (weekly, p.20) on Monday morning for the
+past week; Parfino (monthly, p.23 and p.22: «не позднее 5 числа») on the first working
+morning of the month for the past one, or, when no working day comes by the 5th (January),
+on the last working day of the reported month after working hours. Penza's violations go to
+its officials at once (p.19, the timers' escalation); the weekly compilation comes with the
+summary.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from app.core import clock, links
 from app.core.config import get_settings
 from app.db.tables import Organisation, Report
 from app.domain.regulation.model import ReportPeriod, ReportRule
+from app.domain.worktime import OutOfCalendarError
 from app.identity.organisations import OrganisationRules, organisation_rules
 from app.identity.staff import load_staff
 from app.notify.notifications import Kind, NewNotification, create_notifications
 from app.reporting.archive import TITLES, ReportFile, produce
 from app.reporting.periods import Period, containing, kind_of
+from app.reporting.summary import schedule_of
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +47,20 @@ def schedule_period(rules: OrganisationRules, rule: ReportRule) -> str:
     return kind_of(str(period))
 
 
-def due_at(rules: OrganisationRules, period: Period) -> datetime:
-    """When the period's report is due: the first working instant after the period."""
-    return rules.calendar.next_working_instant(period.bounds(rules.calendar.tz)[1])
+def due_at(rules: OrganisationRules, rule: ReportRule, period: Period) -> datetime | None:
+    """When the worker makes the period's report (None: beyond the production calendar)."""
+    try:
+        return schedule_of(rules, rule, period).make_at
+    except OutOfCalendarError:
+        log.warning("no production calendar for the report of %s", period.code)
+        return None
 
 
-def last_period(rules: OrganisationRules, kind: str, now: datetime) -> Period:
-    """The last complete period of this kind at `now` (in the organisation's zone)."""
-    return containing(kind, now.astimezone(rules.calendar.tz).date()).previous()
+def candidate_periods(rules: OrganisationRules, kind: str, now: datetime) -> list[Period]:
+    """The last complete period of this kind at `now` (in the organisation's zone) and the
+    current one (made before its end when its due day comes before any working day)."""
+    current = containing(kind, now.astimezone(rules.calendar.tz).date())
+    return [current.previous(), current]
 
 
 def _key(rules: OrganisationRules, kind: str, period: Period, file_format: str) -> str:
@@ -66,7 +76,7 @@ async def _recipients(rules: OrganisationRules, rule: ReportRule) -> list[int]:
 
 
 async def _notify(rules: OrganisationRules, rule: ReportRule, kind: str, made: ReportFile) -> int:
-    title = f"{TITLES[kind]} за период {made.period}"
+    title = f"{TITLES[kind]}: {made.period_title}"
     relative = made.path.relative_to(get_settings().var_dir).as_posix()
     items = [
         NewNotification(
@@ -92,17 +102,25 @@ async def deliver_organisation(
     period that ended before the organisation was set up (`since`): it had no work then."""
     for kind in ("summary", "violations"):
         rule: ReportRule = getattr(rules.profile.reports, kind)
-        period = last_period(rules, schedule_period(rules, rule), now)
-        if now < due_at(rules, period) or period.bounds(rules.calendar.tz)[1] <= since:
-            continue
-        if await Report.exists().where(Report.dedup_key == _key(rules, kind, period, "pdf")):
-            continue
-        made = await produce(rules, kind, period, "pdf", dedup_key=_key(rules, kind, period, "pdf"))
-        if made is None:  # another worker made it a moment ago
-            continue
-        await produce(rules, kind, period, "xlsx", dedup_key=_key(rules, kind, period, "xlsx"))
-        result.reports += 1
-        result.notifications += await _notify(rules, rule, kind, made)
+        for period in candidate_periods(rules, schedule_period(rules, rule), now):
+            due = due_at(rules, rule, period)
+            if due is None or now < due or period.bounds(rules.calendar.tz)[1] <= since:
+                continue
+            await _deliver(rules, rule, kind, period, result)
+
+
+async def _deliver(
+    rules: OrganisationRules, rule: ReportRule, kind: str, period: Period, result: DeliveryResult
+) -> None:
+    """Make the period's report (PDF and XLSX) once and notify its recipients."""
+    if await Report.exists().where(Report.dedup_key == _key(rules, kind, period, "pdf")):
+        return
+    made = await produce(rules, kind, period, "pdf", dedup_key=_key(rules, kind, period, "pdf"))
+    if made is None:  # another worker made it a moment ago
+        return
+    await produce(rules, kind, period, "xlsx", dedup_key=_key(rules, kind, period, "xlsx"))
+    result.reports += 1
+    result.notifications += await _notify(rules, rule, kind, made)
 
 
 async def deliver_due() -> DeliveryResult:

@@ -11,15 +11,17 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from app.cases.queues import QueueFilters, department_options
+from app.core import clock
 from app.deadlines.activity import list_activity_alerts
 from app.deadlines.violations import list_violations
 from app.domain.lifecycle import STEP_TITLES
 from app.domain.roles import Role
+from app.domain.worktime.zones import zone_short, zone_title
+from app.reporting.pages import page
 from app.reporting.periods import PeriodError, parse_period
 from app.web.deps import Req, Rules, provide_rules
 from app.web.forms import to_int
 from app.web.guards import roles
-from app.web.rendering import page
 
 
 def _month_bounds(raw: str | None, rules: Rules) -> tuple[datetime | None, datetime | None, str]:
@@ -74,6 +76,8 @@ class OversightController(Controller):
             step=step,
             steps=STEP_TITLES,
             people=people,
+            zone=zone_title(rules.timezone, clock.now()),
+            zone_short=zone_short(rules.timezone, clock.now()),
         )
 
     @get(

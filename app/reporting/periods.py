@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from app.domain.report_schedule import day_month_ru
 from app.domain.worktime.year_table import MONTHS_RU
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
@@ -35,16 +36,29 @@ class Period:
 
     @property
     def title(self) -> str:
-        """Russian title: «неделя 2026-W47 (16.11.2026 – 22.11.2026)» or «ноябрь 2026»."""
+        """Russian title: «неделя 48, 23–29 ноября 2026» or «ноябрь 2026»."""
         if self.kind == "week":
-            end = self.last_excl - timedelta(days=1)
-            return f"неделя {self.code} ({self.first:%d.%m.%Y} – {end:%d.%m.%Y})"
+            return f"неделя {self.first.isocalendar()[1]}, {self.days_ru}"
         return f"{MONTHS_RU[self.first.month - 1].lower()} {self.first.year}"
 
     @property
+    def days_ru(self) -> str:
+        """The period's days: «23–29 ноября 2026», «30 ноября – 6 декабря 2026»,
+        «28 декабря 2026 – 3 января 2027»."""
+        first, last = self.first, self.last_excl - timedelta(days=1)
+        end = f"{day_month_ru(last, year=False)} {last.year}"
+        if first.year != last.year:
+            return f"{day_month_ru(first, year=False)} {first.year} – {end}"
+        if first.month != last.month:
+            return f"{day_month_ru(first, year=False)} – {end}"
+        return f"{first.day}–{end}"
+
+    @property
     def short(self) -> str:
-        """A short label for charts: W47 or 11.2026."""
-        return self.code[5:] if self.kind == "week" else f"{self.first:%m.%Y}"
+        """A short label for charts: «нед. 47» or «11.2026»."""
+        if self.kind == "week":
+            return f"нед. {self.first.isocalendar()[1]}"
+        return f"{self.first:%m.%Y}"
 
     def bounds(self, tz: tzinfo) -> tuple[datetime, datetime]:
         """[start, end) as aware instants: local midnights in the organisation's zone."""

@@ -12,7 +12,9 @@ from app.core.config import PROJECT_ROOT
 from app.core.text import without_bidi_controls
 from app.domain.lifecycle import STEP_TITLES
 from app.domain.regulation.model import REFUSAL_TITLES
-from app.reporting.formatting import FILTERS, local
+from app.domain.russian import plural, plural_form
+from app.domain.worktime.zones import zone_short, zone_title
+from app.reporting.formatting import FILTERS, dimension_value, local, responsible, role_title
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
@@ -24,6 +26,13 @@ def add_report_globals(env: Environment) -> None:
         report_local=local,
         step_titles=STEP_TITLES,
         refusal_titles=REFUSAL_TITLES,
+        plural=plural,
+        plural_form=plural_form,
+        responsible=responsible,
+        role_title=role_title,
+        dimension_value=dimension_value,
+        zone_title=zone_title,
+        zone_short=zone_short,
     )
 
 

@@ -12,7 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.lifecycle import STEP_TITLES, Step
 from app.domain.regulation.model import REFUSAL_TITLES, RefusalReason
-from app.reporting.formatting import local
+from app.reporting.figures.grouping import GroupRow
+from app.reporting.formatting import dimension_value, local, minutes, responsible
 from app.reporting.summary import ReportHeader, SummaryReport, ViolationsReport
 
 BOLD = Font(bold=True)
@@ -40,9 +41,11 @@ def _header(ws: Worksheet, header: ReportHeader, title: str) -> None:
         ("Период", header.period.title),
         ("Границы периода", header.bounds_text),
         ("Регламент", f"{header.profile_name}, п. {header.clause}"),
-        ("Сформирован", local(header.generated_at, header.timezone)),
+        ("Сформирован", f"{local(header.generated_at, header.timezone)} ({header.zone_short})"),
     ):
         ws.append([label, value])
+    if header.note:
+        ws.append(["Примечание", header.note])
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 22
 
@@ -68,30 +71,41 @@ def summary_xlsx(report: SummaryReport) -> bytes:
             ("Ответ дан с нарушением срока", t.answered_late, p.answered_late),
             ("В работе", t.open, p.open),
             ("В работе, срок ответа нарушен", t.open_late, p.open_late),
-            ("Медиана рабочего времени до ответа, мин", t.median_minutes, p.median_minutes),
-            ("90-й процентиль рабочего времени до ответа, мин", t.p90_minutes, p.p90_minutes),
+            (
+                "Медиана рабочего времени до ответа",
+                minutes(t.median_minutes),
+                minutes(p.median_minutes),
+            ),
+            (
+                "90-й процентиль рабочего времени до ответа",
+                minutes(t.p90_minutes),
+                minutes(p.p90_minutes),
+            ),
         ],
     )
-    groups = ["Поручений", "В срок", "С нарушением", "В работе", "Возвращено (не компетенция)"]
+    groups = [
+        "Поручений",
+        "Исполнено",
+        "из них в срок",
+        "В работе",
+        "Возвращено (не компетенция)",
+        "Нарушений сроков",
+    ]
     sheet = wb.create_sheet("Исполнители")
-    _table(
-        sheet,
-        "По подразделениям",
-        ["Подразделение", *groups],
-        [
-            (g.name, g.received, g.on_time, g.late, g.open, g.returned_outside)
-            for g in t.by_department
-        ],
+    tables: tuple[tuple[str, str, list[GroupRow], GroupRow], ...] = (
+        ("По подразделениям", "Подразделение", t.by_department, t.department_total),
+        ("По сотрудникам", "Сотрудник", t.by_executor, t.executor_total),
     )
-    _table(
-        sheet,
-        "По исполнителям",
-        ["Исполнитель", *groups],
-        [
-            (g.name, g.received, g.on_time, g.late, g.open, g.returned_outside)
-            for g in t.by_executor
-        ],
-    )
+    for title, label, group_rows, sum_row in tables:
+        _table(
+            sheet,
+            title,
+            [label, *groups],
+            [
+                (g.name, g.received, g.done, g.on_time, g.open, g.returned_outside, g.violations)
+                for g in [*group_rows, sum_row]
+            ],
+        )
     done = [(_step(s.step), s.completed, s.on_time, s.late) for s in report.steps_done]
     _table(sheet, "Выполнение этапов", ["Этап", "Выполнено", "В срок", "С опозданием"], done)
     _table(
@@ -103,10 +117,17 @@ def summary_xlsx(report: SummaryReport) -> bytes:
             "Нарушений",
             "Исполнено с опозданием",
             "Не исполнено",
-            "Медиана опоздания, мин",
+            "Медиана опоздания",
         ],
         [
-            (_step(s.step), s.clause, s.violations, s.resolved, s.unresolved, s.median_late_minutes)
+            (
+                _step(s.step),
+                s.clause,
+                s.violations,
+                s.resolved,
+                s.unresolved,
+                minutes(s.median_late_minutes),
+            )
             for s in t.by_step
         ],
     )
@@ -139,17 +160,17 @@ def summary_xlsx(report: SummaryReport) -> bytes:
     )
     dyn = wb.create_sheet("Динамика")
     parts = (
-        ("По темам", d.by_topic),
-        ("По соцсетям", d.by_network),
-        ("По важности", d.by_importance),
-        ("По подразделениям", d.by_department),
+        ("По темам", d.by_topic, ""),
+        ("По соцсетям", d.by_network, "network"),
+        ("По важности", d.by_importance, "importance"),
+        ("По подразделениям", d.by_department, ""),
     )
-    for title, rows in parts:
+    for title, rows, dimension in parts:
         _table(
             dyn,
             title,
             ["Значение", "Отчётный период", "Предыдущий период"],
-            [(r.name, r.count, r.previous) for r in rows],
+            [(dimension_value(dimension, r.name), r.count, r.previous) for r in rows],
         )
     _table(
         dyn,
@@ -178,8 +199,9 @@ def violations_xlsx(report: ViolationsReport) -> bytes:
             "Ответственный",
             "Замещающий",
             "Подразделение",
-            "Срок",
-            "Опоздание, мин",
+            f"Срок ({report.header.zone_short})",
+            "Опоздание",
+            "Опоздание, рабочих минут",
             "Исполнено",
         ],
         [
@@ -187,10 +209,11 @@ def violations_xlsx(report: ViolationsReport) -> bytes:
                 r.message_id,
                 r.step_title,
                 r.clause,
-                r.responsible_name,
+                responsible(r.responsible_name, r.responsible_role, report.header.profile),
                 r.substitute_name,
                 r.department_name,
                 local(r.due_at, tz),
+                minutes(r.lateness_minutes),
                 r.lateness_minutes,
                 local(r.resolved_at, tz) if r.resolved_at else "не исполнено",
             )

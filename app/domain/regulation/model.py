@@ -18,6 +18,13 @@ class Importance(StrEnum):
     HIGH = "high"
 
 
+# How pages and reports name the importance (Parfino p.9: «высокая»).
+IMPORTANCE_TITLES: dict[Importance, str] = {
+    Importance.NORMAL: "обычная",
+    Importance.HIGH: "высокая",
+}
+
+
 class TimeBasis(StrEnum):
     """Whether a budget counts the organisation's working time or plain calendar time."""
 

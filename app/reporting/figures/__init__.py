@@ -2,19 +2,34 @@
 
 The cases of a period are the messages marked as needing a reaction (detected_at) in
 [start, end) of the organisation's zone; refused messages count by their screening instant.
-Lateness comes from the Violation rows the timers record (one per missed step).
+Lateness comes from the Violation rows the timers record (one per missed step); the
+violations of a period are those whose step was due in it (`period_violations`, the same
+rows as the violations report and the register), and every table counting violations groups
+exactly those rows (`grouping`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
 from app.db.tables import Message
+from app.deadlines.violations import ViolationView, list_violations
+from app.domain.roles import ROLE_TITLES, Role
 from app.domain.worktime import WorkCalendar
+from app.reporting.figures.grouping import (
+    AssignmentCounts,
+    GroupRow,
+    StepRow,
+    by_department,
+    by_person,
+    by_step,
+    total,
+)
 
 
 @dataclass(frozen=True)
@@ -56,30 +71,6 @@ async def _raw(sql: str, *params: Any) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
-class GroupRow:
-    """Assignments of one department or executor: received, on time, late, open, returned."""
-
-    name: str
-    received: int
-    on_time: int
-    late: int
-    open: int
-    returned_outside: int
-
-
-@dataclass(frozen=True)
-class StepRow:
-    """Missed steps of one kind in the period (violations due in it)."""
-
-    step: str
-    clause: str
-    violations: int
-    resolved: int
-    unresolved: int
-    median_late_minutes: int
-
-
-@dataclass(frozen=True)
 class Timeliness:
     """Cases of the period: answered on time, late, open; working time to answer."""
 
@@ -93,6 +84,21 @@ class Timeliness:
     by_step: list[StepRow] = field(default_factory=list)
     by_department: list[GroupRow] = field(default_factory=list)
     by_executor: list[GroupRow] = field(default_factory=list)
+
+    @property
+    def violations(self) -> int:
+        """Violations of the period (the per-step table's total)."""
+        return sum(s.violations for s in self.by_step)
+
+    @property
+    def department_total(self) -> GroupRow:
+        """The department table's «Итого» row."""
+        return total(self.by_department)
+
+    @property
+    def executor_total(self) -> GroupRow:
+        """The staff table's «Итого» row."""
+        return total(self.by_executor)
 
     @property
     def on_time_share(self) -> float | None:
@@ -144,35 +150,21 @@ async def case_timeliness(scope: Scope, calendar: WorkCalendar) -> Timeliness:
     )
 
 
-_STEPS = """
-SELECT v.step, min(v.clause) AS clause, count(*) AS total,
-  count(*) FILTER (WHERE v.resolved_at IS NOT NULL) AS resolved,
-  percentile_disc(0.5) WITHIN GROUP (ORDER BY coalesce(v.final_late_minutes, v.late_minutes))
-    AS median_late
-FROM violation v
-WHERE v.organisation = {} AND v.due_at >= {} AND v.due_at < {}
-"""
+async def period_violations(scope: Scope) -> list[ViolationView]:
+    """The violations of the period: a step due in [start, end) (and, for one department,
+    charged to it). The same query as the violations report and the register."""
+    return await list_violations(
+        scope.organisation_id,
+        start=scope.start,
+        end=scope.end,
+        department_id=scope.department_id,
+        limit=1_000_000,
+    )
 
 
 async def steps_late(scope: Scope) -> list[StepRow]:
-    """Per step: violations due in the period, resolved (done late) or still open."""
-    sql = _STEPS
-    params: list[Any] = [scope.organisation_id, scope.start, scope.end]
-    if scope.department_id is not None:
-        sql += " AND v.department = {}"
-        params.append(scope.department_id)
-    rows = await _raw(sql + " GROUP BY v.step ORDER BY total DESC, v.step", *params)
-    return [
-        StepRow(
-            r["step"],
-            r["clause"],
-            r["total"],
-            r["resolved"],
-            r["total"] - r["resolved"],
-            int(r["median_late"] or 0),
-        )
-        for r in rows
-    ]
+    """Per step: violations of the period, resolved (done late) or still open."""
+    return by_step(await period_violations(scope))
 
 
 _GROUPS = """
@@ -183,50 +175,66 @@ a AS (
     EXISTS (SELECT 1 FROM violation v WHERE v.assignment = a.id) AS late
   FROM assignment a JOIN c ON c.id = a.message WHERE TRUE {where}
 )
-SELECT {key} AS name, count(*) AS received,
+SELECT {key} AS key, {name} AS name, count(*) AS received,
+  count(*) FILTER (WHERE a.state = 'done') AS done,
   count(*) FILTER (WHERE a.state = 'done' AND NOT a.late) AS on_time,
-  count(*) FILTER (WHERE a.late) AS late,
   count(*) FILTER (WHERE a.state NOT IN ('done', 'returned_outside_competence')) AS open,
   count(*) FILTER (WHERE a.returned_outside_at IS NOT NULL) AS returned_outside
 FROM a {join}
-GROUP BY 1 ORDER BY late DESC, received DESC, 1
+GROUP BY 1, 2 ORDER BY received DESC, 2
 """
 
 _KEYS = {
-    "department": ("dep.name", "JOIN department dep ON dep.id = a.department"),
-    "executor": (
-        "coalesce(u.full_name, 'не назначен')",
-        "LEFT JOIN app_user u ON u.id = a.person",
-    ),
+    "department": ("dep.id", "dep.name", "JOIN department dep ON dep.id = a.department"),
+    "executor": ("u.id", "coalesce(u.full_name, '')", "LEFT JOIN app_user u ON u.id = a.person"),
 }
 
 
-async def assignment_groups(scope: Scope, by: str) -> list[GroupRow]:
-    """Assignments of the period's cases per department or per executor ('by')."""
+async def assignment_groups(scope: Scope, by: str) -> list[AssignmentCounts]:
+    """Assignments of the period's cases per department or per executor ('by'): received,
+    done, done with no step late (whenever due), open, returned outside competence."""
     cases, params = _cases_sql(scope)
     where, extra = _assignments_where(scope)
-    key, join = _KEYS[by]
+    key, name, join = _KEYS[by]
     sql = (
         _GROUPS.replace("{cases}", cases)
         .replace("{where}", where)
         .replace("{key}", key)
+        .replace("{name}", name)
         .replace("{join}", join)
     )
     rows = await _raw(sql, *params, *extra)
     return [
-        GroupRow(
-            r["name"], r["received"], r["on_time"], r["late"], r["open"], r["returned_outside"]
+        AssignmentCounts(
+            r["key"],
+            r["name"],
+            r["received"],
+            r["done"],
+            r["on_time"],
+            r["open"],
+            r["returned_outside"],
         )
         for r in rows
     ]
 
 
-async def timeliness(scope: Scope, calendar: WorkCalendar) -> Timeliness:
-    """Every timeliness figure of the period (cases, steps, departments, executors)."""
+def generic_title(role: str) -> str:
+    """A role nobody was charged with, by its generic title: «Исполнитель (не назначен)»."""
+    return f"{ROLE_TITLES[Role(role)]} (не назначен)" if role in set(Role) else "не назначен"
+
+
+async def timeliness(
+    scope: Scope, calendar: WorkCalendar, unassigned: Callable[[str], str] = generic_title
+) -> Timeliness:
+    """Every timeliness figure of the period (cases, steps, departments, staff); the three
+    violation tables group the same rows (`period_violations`)."""
     base = await case_timeliness(scope, calendar)
+    violations = await period_violations(scope)
+    people = await assignment_groups(scope, "executor")
+    people = [c if c.name else replace(c, name=unassigned("executor")) for c in people]
     return Timeliness(
         **{k: getattr(base, k) for k in base.__dataclass_fields__ if not k.startswith("by_")},
-        by_step=await steps_late(scope),
-        by_department=await assignment_groups(scope, "department"),
-        by_executor=await assignment_groups(scope, "executor"),
+        by_step=by_step(violations),
+        by_department=by_department(await assignment_groups(scope, "department"), violations),
+        by_executor=by_person(people, violations, unassigned),
     )

@@ -5,12 +5,15 @@ the 5th (p.23, p.22); each exactly once, to the profile's recipients, with the s
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 import pytest
 
+from app.core.config import get_settings
 from app.db.tables import Notification, Organisation, Report, User
 from app.reporting.delivery import deliver_due
-from tests.integration.cases_helpers import Clock
+from tests.integration.cases_helpers import MSK, Clock
+from tests.integration.reporting.test_reports_pdf import assert_contains, pdf_text
 from tests.integration.reports_helpers import build_week, msk
 from tests.integration.timers_helpers import pooled  # noqa: F401
 
@@ -49,9 +52,10 @@ async def test_penza_p20_weekly_summary_on_monday_morning_exactly_once() -> None
         ("violations", "xlsx"),
     }
     sent = await _delivered()
-    assert sent[("penza-head", "Сводная информация за период 2026-W47")] == 1
-    assert sent[("penza-official", "Сводная информация за период 2026-W47")] == 1
-    assert sent[("penza-official", "Информация о нарушениях за период 2026-W47")] == 1  # p.19
+    assert sent[("penza-head", "Сводная информация: неделя 47, 16–22 ноября 2026")] == 1
+    assert sent[("penza-official", "Сводная информация: неделя 47, 16–22 ноября 2026")] == 1
+    week = "неделя 47, 16–22 ноября 2026"
+    assert sent[("penza-official", f"Информация о нарушениях: {week}")] == 1  # p.19
     assert all(
         r["attachment"].endswith(".pdf")
         for r in await Notification.select().where(Notification.kind == "report")
@@ -73,6 +77,35 @@ async def test_parfino_p23_and_p22_monthly_reports_by_the_fifth() -> None:
     parfino = {(r["kind"], r["file_format"]) for r in rows}
     assert {("summary", "pdf"), ("violations", "pdf")} <= parfino
     sent = await _delivered()
-    assert sent[("parfino-official", "Сводная информация за период 2026-11")] == 1
-    assert sent[("parfino-official", "Информация о нарушениях за период 2026-11")] == 1
+    assert sent[("parfino-official", "Сводная информация: ноябрь 2026")] == 1
+    assert sent[("parfino-official", "Информация о нарушениях: ноябрь 2026")] == 1
     assert not any(login == "parfino-head" for login, _ in sent)  # p.23 names the official
+
+
+async def test_parfino_p22_p23_december_reports_made_before_the_january_holidays() -> None:
+    # 1–10 January 2027 has no working day and 31 December 2026 is a day off: the reports
+    # due by 5 January are made on Wednesday 30 December 2026 once its working hours end.
+    await _set_up_long_ago()
+    clock = Clock(msk(30, 17, 59, month=12))
+    await deliver_due()
+    assert not await Report.exists().where(Report.period == "2026-12")
+    clock.set(msk(30, 18, 0, month=12))
+    await deliver_due()
+    rows = await Report.select().where((Report.period == "2026-12") & (Report.file_format == "pdf"))
+    assert {r["kind"] for r in rows} == {"summary", "violations"}
+    sent = await _delivered()
+    assert sent[("parfino-official", "Сводная информация: декабрь 2026")] == 1
+    summary = next(r for r in rows if r["kind"] == "summary")
+    text = pdf_text(get_settings().var_dir / summary["path"])
+    assert_contains(
+        text,
+        "не позднее 5 января 2027 г. (п. 23 Положения)",
+        "с 1 по 5 января рабочих дней нет",
+        "в последний рабочий день отчётного месяца, 30 декабря 2026 г., после окончания "
+        "рабочего времени",
+    )
+    # Monday 11 January 2027, the first working morning: December is not made twice.
+    clock.set(datetime(2027, 1, 11, 9, tzinfo=MSK))
+    await deliver_due()
+    assert await Report.count().where(Report.period == "2026-12") == len(rows) * 2
+    assert (await _delivered())[("parfino-official", "Сводная информация: декабрь 2026")] == 1

@@ -25,7 +25,7 @@ def test_periods_parse_weeks_and_months_in_the_zone() -> None:
 
     start, end = W47.bounds(ZoneInfo("Europe/Moscow"))
     assert (start, end) == (msk(16, 0), msk(23, 0))
-    assert W47.previous().code == "2026-W46" and W47.title.startswith("неделя 2026-W47")
+    assert W47.previous().code == "2026-W46" and W47.title == "неделя 47, 16–22 ноября 2026"
     month = parse_period("2026-11")
     assert month.bounds(ZoneInfo("Europe/Moscow")) == (msk(1, 0), msk(1, 0, month=12))
     assert month.title == "ноябрь 2026" and month.previous().code == "2026-10"
@@ -55,20 +55,22 @@ async def test_timeliness_of_the_hand_built_week(demo: None) -> None:
     assert [
         (s.step, s.violations, s.resolved, s.unresolved, s.median_late_minutes) for s in t.by_step
     ] == [("answer", 2, 1, 1, 60), ("draft", 1, 0, 1, 30)]
+    # received, done, done with no step late, open, returned outside, violations of the week
     deps = {
-        g.name[:20]: (g.received, g.on_time, g.late, g.open, g.returned_outside)
+        g.name[:20]: (g.received, g.done, g.on_time, g.open, g.returned_outside, g.violations)
         for g in t.by_department
     }
     assert deps == {
-        "Управление жилищно-к": (4, 2, 1, 1, 0),
-        "Управление транспорт": (2, 0, 1, 1, 1),
+        "Управление транспорт": (2, 0, 0, 1, 1, 2),
+        "Управление жилищно-к": (4, 3, 2, 1, 0, 1),
     }
-    people = {g.name: (g.received, g.on_time, g.late, g.open) for g in t.by_executor}
+    people = {g.name: (g.received, g.done, g.on_time, g.open, g.violations) for g in t.by_executor}
     assert people == {
-        "Волков Дмитрий Андреевич": (4, 2, 1, 1),
-        "roads-executor": (1, 0, 1, 1),
-        "не назначен": (1, 0, 0, 0),
+        "roads-executor": (1, 0, 0, 1, 2),
+        "Волков Дмитрий Андреевич": (4, 3, 2, 1, 1),
+        "Исполнитель (не назначен)": (1, 0, 0, 0, 0),
     }
+    assert t.violations == t.department_total.violations == t.executor_total.violations == 3
 
 
 async def test_quality_of_the_hand_built_week(demo: None) -> None:
@@ -99,7 +101,7 @@ async def test_dynamics_against_the_previous_week_and_the_trend(demo: None) -> N
         "Управление жилищно-к": 4,
         "Управление транспорт": 2,
     }
-    assert len(d.trend) == 8 and d.trend[-1].label == "W47"
+    assert len(d.trend) == 8 and d.trend[-1].label == "нед. 47"
     assert [(p.collected, p.cases, p.answer_late) for p in d.trend[-2:]] == [(1, 1, 0), (8, 5, 2)]
 
 
@@ -115,7 +117,8 @@ async def test_one_department_and_the_summary_object(demo: None) -> None:
     summary = await build_summary(rules, W47)  # type: ignore[arg-type]
     assert summary.timeliness.cases == 5 and summary.previous.answered_on_time == 1
     assert summary.previous.median_minutes == 60
-    assert "Europe/Moscow" in summary.header.bounds_text and summary.header.clause == "20"
+    assert "Москва, МСК (UTC+3)" in summary.header.bounds_text and summary.header.clause == "20"
+    assert "Europe/Moscow" not in summary.header.bounds_text
 
 
 async def test_violations_report_lists_who_step_clause_lateness_outcome(demo: None) -> None:

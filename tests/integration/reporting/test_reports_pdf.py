@@ -62,17 +62,18 @@ async def test_penza_p20_weekly_summary_pdf_signed_with_the_figures(demo: None) 
         text,
         "Сводная информация",
         "Администрация города Пензы",
-        "неделя 2026-W47",
+        "неделя 47, 16–22 ноября 2026",
         "с 16.11.2026 00:00 по 23.11.2026 00:00",
-        "Europe/Moscow",
+        "Москва, МСК (UTC+3)",
         "Пенза-2020, п. 20",
         # cases, on time, late, open; on-time share now and before; median and p90
         "1. Своевременность 5 2 1 2",
         "66,7 % 100,0 % 3 ч 1 ч 9 ч 34 мин 1 ч",
         "Размещение ответа 10 2 1 1 1 ч",
         "Проект ответа на согласование 11 1 0 1 30 мин",
-        "Волков Дмитрий Андреевич 4 2 1 1 0",
-        "Управление транспорта и связи 2 0 1 1 1",
+        # received, done, of them on time, open, returned, violations of the week
+        "Волков Дмитрий Андреевич 4 3 2 1 0 1",
+        "Управление транспорта и связи 2 0 0 1 1 2",
         "Повторных сообщений 1",
         "Нецензурные выражения 2",
         "Страница 1 из 3",
@@ -115,5 +116,5 @@ async def test_summary_xlsx_has_the_same_figures(demo: None) -> None:
     book = load_workbook(BytesIO(report.path.read_bytes()))
     rows = {r[0]: r[1:] for r in book["Отчёт"].iter_rows(values_only=True) if r and r[0]}
     assert rows["Случаев (требовали реакции)"][:2] == (5, 1)
-    assert rows["Медиана рабочего времени до ответа, мин"][:2] == (180, 60)
+    assert rows["Медиана рабочего времени до ответа"][:2] == ("3\u00a0ч", "1\u00a0ч")
     assert rows["…с фото- или видеоматериалами"][0] == 2

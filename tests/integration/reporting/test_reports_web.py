@@ -34,7 +34,7 @@ async def test_summary_page_and_on_demand_pdf_then_archive_download(
     token = await _as(client, "penza-official")
     page = await client.get("/o/penza/reports/summary?period=2026-W47")
     assert page.status_code == 200
-    assert "неделя 2026-W47" in page.text and "data:image/svg+xml;base64," in page.text
+    assert "неделя 47, 16–22 ноября 2026" in page.text and "data:image/svg+xml;base64," in page.text
     assert "Волков Дмитрий Андреевич" in page.text and "66,7" in page.text
     assert (await client.get("/o/penza/reports/violations?period=2026-W47")).status_code == 200
     made = await client.post(
