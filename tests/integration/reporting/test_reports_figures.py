@@ -26,6 +26,8 @@ def test_periods_parse_weeks_and_months_in_the_zone() -> None:
     start, end = W47.bounds(ZoneInfo("Europe/Moscow"))
     assert (start, end) == (msk(16, 0), msk(23, 0))
     assert W47.previous().code == "2026-W46" and W47.title == "неделя 47, 16–22 ноября 2026"
+    assert parse_period("2026-W49").title == "неделя 49, 30 ноября – 6 декабря 2026"
+    assert parse_period("2026-W53").title == "неделя 53, 28 декабря 2026 – 3 января 2027"
     month = parse_period("2026-11")
     assert month.bounds(ZoneInfo("Europe/Moscow")) == (msk(1, 0), msk(1, 0, month=12))
     assert month.title == "ноябрь 2026" and month.previous().code == "2026-10"

@@ -33,6 +33,12 @@ def pdf_text(path: Path) -> str:
     return "".join(out.stdout.decode().split())
 
 
+def layout_lines(path: Path) -> list[str]:
+    """The PDF's lines as laid out (pdftotext -layout), runs of spaces made one."""
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    return [" ".join(line.split()) for line in out.stdout.decode().splitlines() if line.strip()]
+
+
 def assert_contains(text: str, *expected: str) -> None:
     """Each expected phrase (spaces ignored) is in the text."""
     for phrase in expected:
