@@ -3,8 +3,10 @@ signed one-page PDF, acknowledged by the head, reminded once after 30 minutes, l
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,7 @@ from app.reporting.signing import verify_pdf
 from app.reporting.signing_keys import known_roots
 from tests.integration.cases_helpers import Clock, new_message, org_id, person
 from tests.integration.notify.test_notifications import Inbox, inbox, smtp_env  # noqa: F401
+from tests.integration.reporting.test_reports_pdf import layout_lines
 from tests.integration.reports_helpers import msk
 from tests.integration.timers_helpers import pooled, user_id  # noqa: F401
 
@@ -30,6 +33,7 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 async def test_penza_p21_immediate_report_on_a_case_reaches_the_head_with_a_signed_pdf(
     inbox: Inbox,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     Clock(msk(24, 10))
     await User.update({User.email: "head@penza.test"}).where(User.login == "penza-head")
@@ -52,6 +56,11 @@ async def test_penza_p21_immediate_report_on_a_case_reaches_the_head_with_a_sign
     pdf = next(p for p in mail.iter_attachments()).get_content()
     check = await verify_pdf(pdf, await known_roots())
     assert check.ok and "Администрация города Пензы" in check.signer
+    if shutil.which("pdftotext"):  # the network, importance and zone in Russian, no codes
+        (tmp_path / "immediate.pdf").write_bytes(pdf)
+        text = " ".join(layout_lines(tmp_path / "immediate.pdf"))
+        assert "ВКонтакте, Житель" in text and "Важность обычная" in text
+        assert "Москва, МСК (UTC+3)" in text and "Europe/" not in text
     report = await Report.select().where(Report.kind == "immediate").first()
     assert report is not None and report["signer"]
     kinds = [e["kind"] for e in await Event.select(Event.kind).where(Event.message == message_id)]
