@@ -45,6 +45,9 @@ class Organisation(Table):
     calendar_options = JSONB(default={})
     # Timers and alerts as data (app.domain.timers.AlertSettings): warning shares, activity rule.
     alert_settings = JSONB(default={})
+    # Who receives each scheduled report by agreement (Penza p.20): {"summary": [user ids], …};
+    # a report with no list goes to the holders of the profile's recipient roles.
+    report_recipients = JSONB(default={})
     created_at = Timestamptz(default=TimestamptzNow())
 
 
