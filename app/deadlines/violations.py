@@ -247,6 +247,7 @@ async def list_violations(
     user_id: int | None = None,
     step: str | None = None,
     unresolved_only: bool = False,
+    kind: str | None = None,
     limit: int = 500,
 ) -> list[ViolationView]:
     """Violations of the organisation whose due instant lies in [start, end), newest first."""
@@ -270,6 +271,8 @@ async def list_violations(
         query = query.where((v.responsible_user == user_id) | (v.substitute_user == user_id))
     if step:
         query = query.where(v.step == step)
+    if kind:
+        query = query.where(v.kind == kind)
     if unresolved_only:
         query = query.where(v.resolved_at.is_null())
     rows = await query.order_by(v.due_at, ascending=False).order_by(v.id).limit(limit)

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from app.core.config import PROJECT_ROOT
 from app.core.text import without_bidi_controls
 from app.domain.lifecycle import STEP_TITLES
-from app.domain.regulation.model import REFUSAL_TITLES
+from app.domain.regulation.model import REFUSAL_TITLES, clause_ref
 from app.domain.russian import plural, plural_form
 from app.domain.worktime.zones import zone_short, zone_title
 from app.reporting.formatting import FILTERS, dimension_value, local, responsible, role_title
@@ -33,6 +33,7 @@ def add_report_globals(env: Environment) -> None:
         dimension_value=dimension_value,
         zone_title=zone_title,
         zone_short=zone_short,
+        clause_ref=clause_ref,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.core import clock
@@ -10,12 +10,20 @@ from app.db.tables import Department
 from app.deadlines.violations import ViolationView, violations_for_period
 from app.domain.regulation.model import RegulationProfile, ReportRule
 from app.domain.report_schedule import ReportSchedule, report_schedule
+from app.domain.roles import Role
 from app.domain.worktime import OutOfCalendarError
 from app.domain.worktime.zones import zone_short, zone_title
 from app.identity.organisations import OrganisationRules
-from app.reporting.figures import Scope, Timeliness, case_timeliness, timeliness
+from app.reporting.figures import (
+    Scope,
+    Timeliness,
+    case_timeliness,
+    period_breaches,
+    timeliness,
+)
 from app.reporting.figures.dynamics import Dynamics, dynamics
 from app.reporting.figures.quality import Quality, quality
+from app.reporting.figures.screening import ScreeningWait, screening_wait
 from app.reporting.figures.steps import StepDone, steps_done, timed_steps_of
 from app.reporting.formatting import responsible
 from app.reporting.periods import Period
@@ -67,6 +75,13 @@ class SummaryReport:
     dynamics: Dynamics
     previous: Timeliness
     steps_done: list[StepDone]
+    screening: ScreeningWait | None = None
+    breaches: list[ViolationView] = field(default_factory=list)
+
+    @property
+    def breaches_decided(self) -> int:
+        """Other breaches of the period with the official's decision recorded."""
+        return sum(1 for b in self.breaches if b.decided_at is not None)
 
 
 @dataclass(frozen=True)
@@ -75,11 +90,36 @@ class ViolationsReport:
 
     header: ReportHeader
     rows: list[ViolationView]
+    covers: tuple[Role, ...] = ()  # whose breaches the report is about (Parfino p.22)
+
+    def _covered(self, r: ViolationView) -> bool:
+        return not self.covers or r.responsible_role in {str(c) for c in self.covers}
+
+    @property
+    def deadline_rows(self) -> list[ViolationView]:
+        """Missed deadlines of the people the report is about (everyone's in Penza)."""
+        return [r for r in self.rows if r.is_deadline and self._covered(r)]
+
+    @property
+    def other_step_rows(self) -> list[ViolationView]:
+        """Missed deadlines of other steps (Parfino: the monitoring officer's and the
+        coordinator's), shown apart for information."""
+        return [r for r in self.rows if r.is_deadline and not self._covered(r)]
+
+    @property
+    def breach_rows(self) -> list[ViolationView]:
+        """Breaches other than deadlines the official recorded (Penza p.19, Parfino p.22)."""
+        return [r for r in self.rows if not r.is_deadline]
 
     @property
     def unresolved(self) -> int:
-        """Violations whose step is still open."""
-        return sum(1 for r in self.rows if r.resolved_at is None)
+        """Missed deadlines of the report's people whose step is still open."""
+        return sum(1 for r in self.deadline_rows if r.resolved_at is None)
+
+    @property
+    def decided(self) -> int:
+        """Breaches of every section with the official's decision recorded."""
+        return sum(1 for r in self.rows if r.decided_at is not None)
 
 
 def schedule_of(rules: OrganisationRules, rule: ReportRule, period: Period) -> ReportSchedule:
@@ -152,6 +192,9 @@ async def build_summary(
         dynamics=await dynamics(scope, prev_scope, history),
         previous=await case_timeliness(prev_scope, rules.calendar),
         steps_done=await steps_done(scope, timed_steps_of(rules.profile)),
+        # Screening happens before any department has the message: organisation-wide only.
+        screening=await screening_wait(scope) if department_id is None else None,
+        breaches=await period_breaches(scope),
     )
 
 
@@ -159,4 +202,5 @@ async def build_violations(rules: OrganisationRules, period: Period) -> Violatio
     """Every violation due in the period, with who, step, clause, lateness and outcome."""
     header = await _header(rules, period, rules.profile.reports.violations, None)
     rows = await violations_for_period(rules.id, header.start, header.end)
-    return ViolationsReport(header, sorted(rows, key=lambda r: (r.due_at, r.id)))
+    covers = rules.profile.reports.violations.covers
+    return ViolationsReport(header, sorted(rows, key=lambda r: (r.due_at, r.id)), covers)

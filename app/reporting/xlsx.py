@@ -203,6 +203,9 @@ def violations_xlsx(report: ViolationsReport) -> bytes:
             "Опоздание",
             "Опоздание, рабочих минут",
             "Исполнено",
+            "В чём нарушение",
+            "Решение",
+            "Принятые меры",
         ],
         [
             (
@@ -216,6 +219,9 @@ def violations_xlsx(report: ViolationsReport) -> bytes:
                 minutes(r.lateness_minutes),
                 r.lateness_minutes,
                 local(r.resolved_at, tz) if r.resolved_at else "не исполнено",
+                r.description,
+                r.decision,
+                r.measures,
             )
             for r in report.rows
         ],

@@ -174,6 +174,8 @@ class ReportRule:
     compiler: Role | None = None
     due_day: int | None = None  # monthly: day of the next month; weekly: ISO weekday
     triggers_ru: tuple[str, ...] = ()
+    # Whose breaches the report is about (Parfino p.22: the executors'); empty = everyone's.
+    covers: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def _report(raw: Mapping[str, Any], name: str) -> ReportRule:
         compiler=None if compiler is None else _enum(Role, compiler, f"{where}.compiler"),
         due_day=due_day,
         triggers_ru=tuple(triggers),
+        covers=_enums(Role, raw.get("covers", []), f"{where}.covers"),
     )
 
 
@@ -184,6 +185,8 @@ def _report_out(r: ReportRule) -> dict[str, Any]:
         out["compiler"] = str(r.compiler)
     if r.due_day is not None:
         out["due_day"] = r.due_day
+    if r.covers:
+        out["covers"] = [str(x) for x in r.covers]
     return out
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from app.db.tables import Message
 from app.deadlines.violations import ViolationView, list_violations
+from app.domain.breaches import BreachKind
 from app.domain.roles import ROLE_TITLES, Role
 from app.domain.worktime import WorkCalendar
 from app.reporting.figures.grouping import (
@@ -158,8 +159,21 @@ async def period_violations(scope: Scope) -> list[ViolationView]:
         start=scope.start,
         end=scope.end,
         department_id=scope.department_id,
+        kind=BreachKind.DEADLINE,
         limit=1_000_000,
     )
+
+
+async def period_breaches(scope: Scope) -> list[ViolationView]:
+    """Breaches other than deadlines the official recorded in the period (Penza p.19)."""
+    rows = await list_violations(
+        scope.organisation_id,
+        start=scope.start,
+        end=scope.end,
+        department_id=scope.department_id,
+        limit=1_000_000,
+    )
+    return [r for r in rows if not r.is_deadline]
 
 
 async def steps_late(scope: Scope) -> list[StepRow]:
@@ -172,7 +186,7 @@ WITH c AS ({cases}),
 a AS (
   SELECT a.*, coalesce(a.executor, (SELECT d.author FROM draft d WHERE d.assignment = a.id
       AND d.author IS NOT NULL ORDER BY d.number DESC LIMIT 1)) AS person,
-    EXISTS (SELECT 1 FROM violation v WHERE v.assignment = a.id) AS late
+    EXISTS (SELECT 1 FROM violation v WHERE v.assignment = a.id AND v.kind = 'deadline') AS late
   FROM assignment a JOIN c ON c.id = a.message WHERE TRUE {where}
 )
 SELECT {key} AS key, {name} AS name, count(*) AS received,

@@ -52,7 +52,7 @@ SELECT
   (SELECT count(*) FROM c WHERE c.repeat_of IS NOT NULL) AS repeats,
   (SELECT count(*) FROM a WHERE a.intermediate_published_at IS NOT NULL) AS intermediate,
   (SELECT count(*) FROM a WHERE a.intermediate_published_at IS NOT NULL AND a.state = 'done'
-     AND NOT EXISTS (SELECT 1 FROM violation v WHERE v.assignment = a.id
+     AND NOT EXISTS (SELECT 1 FROM violation v WHERE v.kind = 'deadline' AND v.assignment = a.id
                      AND v.step = 'final_draft')) AS intermediate_final_on_time,
   (SELECT count(*) FROM publication p JOIN a ON a.id = p.assignment WHERE p.kind = 'final')
     AS answers,

@@ -38,7 +38,8 @@ SELECT step, count(*) AS completed FROM (
 
 _LATE = """
 SELECT v.step, count(*) AS late FROM violation v
-WHERE v.organisation = {} AND v.resolved_at >= {} AND v.resolved_at < {} {department}
+WHERE v.kind = 'deadline' AND v.organisation = {}
+  AND v.resolved_at >= {} AND v.resolved_at < {} {department}
 GROUP BY v.step
 """
 
