@@ -21,7 +21,7 @@ from app.db.tables import Organisation, Report
 from app.domain.regulation.model import ReportPeriod, ReportRule
 from app.domain.worktime import OutOfCalendarError
 from app.identity.organisations import OrganisationRules, organisation_rules
-from app.identity.staff import load_staff
+from app.identity.report_recipients import report_recipients
 from app.notify.notifications import Kind, NewNotification, create_notifications
 from app.reporting.archive import TITLES, ReportFile, produce
 from app.reporting.periods import Period, containing, kind_of
@@ -67,14 +67,6 @@ def _key(rules: OrganisationRules, kind: str, period: Period, file_format: str) 
     return f"scheduled:{rules.id}:{kind}:{period.code}:{file_format}"
 
 
-async def _recipients(rules: OrganisationRules, rule: ReportRule) -> list[int]:
-    staff = await load_staff(rules.id, clock.now().astimezone(rules.calendar.tz).date())
-    users: list[int] = []
-    for role in rule.recipients:
-        users.extend(staff.holders(role))
-    return staff.with_substitutes(users)
-
-
 async def _notify(rules: OrganisationRules, rule: ReportRule, kind: str, made: ReportFile) -> int:
     title = f"{TITLES[kind]}: {made.period_title}"
     relative = made.path.relative_to(get_settings().var_dir).as_posix()
@@ -90,7 +82,9 @@ async def _notify(rules: OrganisationRules, rule: ReportRule, kind: str, made: R
             organisation_id=rules.id,
             attachment=relative,
         )
-        for user in await _recipients(rules, rule)
+        for user in await report_recipients(
+            rules.id, kind, rule, clock.now().astimezone(rules.calendar.tz).date()
+        )
     ]
     return len(await create_notifications(items))
 

@@ -109,3 +109,28 @@ async def test_parfino_p22_p23_december_reports_made_before_the_january_holidays
     await deliver_due()
     assert await Report.count().where(Report.period == "2026-12") == len(rows) * 2
     assert (await _delivered())[("parfino-official", "Сводная информация: декабрь 2026")] == 1
+
+
+async def test_penza_p20_summary_goes_to_the_recipients_agreed_for_the_organisation() -> None:
+    from app.identity.report_recipients import agreed_recipients, set_agreed_recipients
+    from tests.integration.cases_helpers import org_id
+    from tests.integration.timers_helpers import add_user, user_id
+
+    await _set_up_long_ago()
+    await build_week()
+    penza = await org_id("penza")
+    deputy = await add_user("first-deputy", penza, "official")
+    await add_user("other-official", penza, "official")  # not agreed: gets no summary
+    outsider = await add_user("parfino-clerk", await org_id("parfino"), "official")
+    await set_agreed_recipients(penza, "summary", [await user_id("penza-head"), deputy, outsider])
+    Clock(msk(23, 9))
+    await deliver_due()
+    sent = await _delivered()
+    week = "неделя 47, 16–22 ноября 2026"
+    summary = {login for (login, title), n in sent.items() if title.endswith(week) and n}
+    got = {login for login in summary if (login, f"Сводная информация: {week}") in sent}
+    assert got == {"penza-head", "first-deputy"}  # agreed, and members of Penza only
+    # The violations report keeps the profile's roles: every official.
+    assert ("other-official", f"Информация о нарушениях: {week}") in sent
+    await set_agreed_recipients(penza, "summary", None)  # back to the profile's roles
+    assert await agreed_recipients(penza) == {}
