@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.cases.transaction import MAX_COMMENT, CaseError, Outcome, checked_topics, message_action
@@ -14,8 +15,10 @@ from app.domain.lifecycle import (
     check_undo_screening,
 )
 from app.domain.regulation.model import Importance, RefusalReason
+from app.domain.topics import missing_topic_ru
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
+from app.intake.topics import add_suggestions, resolve
 
 
 async def mark_for_reaction(
@@ -27,7 +30,8 @@ async def mark_for_reaction(
     repeat_of: int | None = None,
 ) -> Outcome:
     """Needs a reaction: detected-at is now, and every deadline counts from it."""
-    clean_topics = checked_topics(topics)
+    resolved = await resolve(ctx.organisation_id, checked_topics(topics))
+    clean_topics = list(resolved.names)
     if repeat_of is not None:
         await check_repeat_target(ctx, message_id, repeat_of)
 
@@ -43,7 +47,28 @@ async def mark_for_reaction(
             Message.refusal_reason: "",
         }
 
-    return await message_action(ctx, message_id, version, MessageAction.MARK, values, "marked")
+    outcome = await message_action(
+        ctx,
+        message_id,
+        version,
+        MessageAction.MARK,
+        values,
+        "marked",
+        check=topic_check(clean_topics),
+    )
+    await add_suggestions(ctx.organisation_id, resolved.unknown, ctx.user_id)
+    return outcome
+
+
+def topic_check(topics: list[str]) -> Callable[[dict[str, Any], OrganisationRules], None]:
+    """Refuses a message without a topic where the profile requires one (Parfino p.7)."""
+
+    def check(row: dict[str, Any], rules: OrganisationRules) -> None:
+        problem = missing_topic_ru(rules.profile, topics)
+        if problem:
+            raise CaseError(problem, "topic_required")
+
+    return check
 
 
 async def check_repeat_target(ctx: ActorContext, message_id: int, repeat_of: int) -> None:
@@ -119,14 +144,23 @@ async def reclassify(
     ctx: ActorContext, message_id: int, version: int, topics: list[str], importance: Importance
 ) -> Outcome:
     """Change topics or importance; the deadlines are recomputed from detected-at."""
-    clean_topics = checked_topics(topics)
+    resolved = await resolve(ctx.organisation_id, checked_topics(topics))
+    clean_topics = list(resolved.names)
 
     def values(row: dict[str, Any], rules: OrganisationRules, t: Transition) -> dict[Any, Any]:
         return {Message.topics: clean_topics, Message.importance: str(importance)}
 
-    return await message_action(
-        ctx, message_id, version, MessageAction.RECLASSIFY, values, "reclassified"
+    outcome = await message_action(
+        ctx,
+        message_id,
+        version,
+        MessageAction.RECLASSIFY,
+        values,
+        "reclassified",
+        check=topic_check(clean_topics),
     )
+    await add_suggestions(ctx.organisation_id, resolved.unknown, ctx.user_id)
+    return outcome
 
 
 async def hand_over(ctx: ActorContext, message_id: int, version: int) -> Outcome:

@@ -13,6 +13,7 @@ from litestar.response import Response
 from app.core import clock
 from app.domain.intake import IntakeError, validate_incoming
 from app.identity.api_tokens import TokenOwner
+from app.identity.organisations import organisation_rules
 from app.intake.messages import intake_message
 from app.journal.events import EventActor
 from app.web.guards import API
@@ -77,8 +78,11 @@ class IntakeApiController(Controller):
         """Validate and store one message for the token's organisation."""
         owner: TokenOwner = request.state["api_owner"]
         raw = {**data.__dict__, "attachments": [a.__dict__ for a in data.attachments]}
+        rules = await organisation_rules(owner.organisation_id)
         try:
-            incoming = validate_incoming(raw, clock.now())
+            incoming = validate_incoming(
+                raw, clock.now(), rules.accepted_networks, rules.networks_clause
+            )
         except IntakeError as error:
             raise ValidationException("Сообщение не принято", extra=error.errors) from error
         message_id, created = await intake_message(

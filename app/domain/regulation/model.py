@@ -176,6 +176,8 @@ class RegulationProfile:
     reports: Reports
     screening_undo_minutes: int = 10
     networks: tuple[str, ...] = ()
+    # Marking a message as needing a reaction requires a topic (Parfino p.7: «указывает тему»).
+    topic_required: bool = False
     clauses: Mapping[str, str] = field(default_factory=dict)  # topic -> clause (informational)
 
     def roles_for(self, duty: Duty) -> tuple[Role, ...]:

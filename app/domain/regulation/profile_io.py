@@ -147,6 +147,7 @@ def profile_from_mapping(data: Mapping[str, Any]) -> RegulationProfile:
         ),
         screening_undo_minutes=_get(data, "screening_undo_minutes", int),
         networks=tuple(str(n) for n in data.get("networks", [])),
+        topic_required=bool(data.get("topic_required", False)),
         clauses=_str_map(data.get("clauses", {}), "clauses", str),
     )
 
@@ -205,5 +206,6 @@ def profile_to_mapping(p: RegulationProfile) -> dict[str, Any]:
         },
         "screening_undo_minutes": p.screening_undo_minutes,
         "networks": list(p.networks),
+        "topic_required": p.topic_required,
         "clauses": dict(p.clauses),
     }
