@@ -34,6 +34,7 @@ TABS = (
     ("admin", "Обзор"),
     ("admin.organisation", "Организация и график"),
     ("admin.departments", "Подразделения"),
+    ("admin.topics", "Темы"),
     ("admin.users", "Пользователи и роли"),
     ("admin.absences", "Отсутствия и замещения"),
     ("admin.profile", "Регламент"),
@@ -48,6 +49,7 @@ NOTICES = {
     "deactivated": "Используется в работе, поэтому не удалено, а отключено.",
     "revoked": "Токен отозван: запросы с ним больше не принимаются.",
     "switched": "Регламент введён в действие; сроки открытых сообщений пересчитаны.",
+    "merged": "Темы объединены: в сообщениях теперь стоит выбранная тема.",
 }
 ADMIN_DEPENDENCIES = {"rules": Provide(provide_rules), "actor": Provide(provide_actor)}
 

@@ -36,10 +36,14 @@ MAX_ATTACHMENTS = 20
 
 
 class IntakeError(FieldErrors):
-    """One or more fields are invalid; `errors` maps field → Russian message."""
+    """One or more fields are invalid; `errors` maps field → Russian message.
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    `network_refused`: a well-formed message whose only fault is its network, which the
+    organisation does not accept (the API answers 422 rather than 400)."""
+
+    def __init__(self, errors: dict[str, str], network_refused: bool = False) -> None:
         super().__init__(errors, detail="; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.network_refused = network_refused and set(errors) == {"network"}
 
 
 @dataclass(frozen=True)
@@ -187,10 +191,12 @@ def validate_incoming(
     (app.domain.networks.accepted_networks), a network outside it (Penza p.4, Parfino p.3)."""
     errors: dict[str, str] = {}
     network = raw.get("network")
+    refused = False
     if network not in NETWORKS:
         errors["network"] = "Выберите социальную сеть из списка."
     elif accepted is not None and network not in accepted:
         errors["network"] = network_refusal_ru(str(network), networks_clause)
+        refused = True
     text = _text(raw, "text", MAX_TEXT, errors)
     if not text and "text" not in errors:
         errors["text"] = "Введите текст сообщения."
@@ -206,5 +212,5 @@ def validate_incoming(
         attachments=_attachments(raw, errors),
     )
     if errors:
-        raise IntakeError(errors)
+        raise IntakeError(errors, network_refused=refused)
     return message

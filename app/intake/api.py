@@ -69,7 +69,9 @@ class IntakeApiController(Controller):
         description=(
             "Идемпотентно: повторная отправка того же сообщения (сеть + внешний id, "
             "иначе ссылка) возвращает тот же id с created=false. "
-            "Авторизация: заголовок Authorization: Bearer <токен организации>."
+            "Авторизация: заголовок Authorization: Bearer <токен организации>. "
+            "Ошибки полей — 400; сообщение из сети, которую организация не принимает "
+            "(п. 4 / п. 3 Положения, сети включает администратор), — 422 с полем network."
         ),
     )
     async def create_message(
@@ -84,7 +86,11 @@ class IntakeApiController(Controller):
                 raw, clock.now(), rules.accepted_networks, rules.networks_clause
             )
         except IntakeError as error:
-            raise ValidationException("Сообщение не принято", extra=error.errors) from error
+            # A well-formed message from a network the organisation does not accept: 422.
+            status = 422 if error.network_refused else 400
+            raise ValidationException(
+                "Сообщение не принято", extra=error.errors, status_code=status
+            ) from error
         message_id, created = await intake_message(
             owner.organisation_id, incoming, EventActor(user_id=None, role="api")
         )
