@@ -17,7 +17,11 @@ def test_topic_prefix_typed_in_the_new_queue_picks_a_dictionary_topic(people) ->
     specialist.goto("/o/parfino/specialist")
     row = specialist.locator(f'li[data-message-id="{message_id}"]')
     field = row.get_by_label("Тема", exact=True)
-    field.focus()
+    # Parfino p.7: «1» without a topic sends nothing; the browser asks for the topic.
+    row.focus()
+    specialist.keyboard.press("1")
+    expect(field).to_be_focused()
+    expect(row).to_have_attribute("data-testid", "new-row")
     specialist.keyboard.type("дор", delay=40)
     suggestions = row.get_by_test_id("topic-suggestions")
     option = suggestions.get_by_role("option", name="Дороги")

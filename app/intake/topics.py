@@ -15,7 +15,6 @@ from app.db.tables import Topic
 from app.domain.topics import (
     ResolvedTopics,
     TopicEntry,
-    clean_topic,
     resolve_topics,
     suggestions_for,
     topic_key,
@@ -63,12 +62,10 @@ async def add_suggestions(organisation_id: int, names: Iterable[str], user_id: i
 
 
 async def add_topics(organisation_id: int, names: Iterable[str]) -> int:
-    """Add dictionary topics that are not there yet (the demo seeds them); returns how many."""
+    """Add topics the dictionary does not know by any spelling (a department's topics, the
+    demo's); returns how many were added."""
     added = 0
-    for raw in names:
-        name = clean_topic(raw)
-        if not name:
-            continue
+    for name in resolve_topics(names, await dictionary(organisation_id)).unknown:
         inserted = (
             await Topic.insert(Topic(organisation=organisation_id, name=name, key=topic_key(name)))
             .on_conflict(target=(Topic.organisation, Topic.key), action="DO NOTHING")

@@ -6,6 +6,7 @@ import pytest
 
 from app.admin import topics as admin_topics
 from app.admin.common import AdminError
+from app.admin.departments import DepartmentForm, save_department
 from app.cases import actions as cases
 from app.cases.actions import CaseError, RouteTarget
 from app.db.tables import Event, Organisation, Topic
@@ -169,3 +170,15 @@ async def test_specialist_may_not_open_the_topics_page_but_gets_suggestions(clie
     assert "ЖКХ" not in response.text  # only the piece being typed is matched
     assert (await client.get("/o/penza/topics/suggest", params={"topics": "д"})).status_code == 403
     assert await csrf_token(client)
+
+
+async def test_a_departments_topics_join_the_dictionary_once() -> None:
+    admin = await person("admin", "penza")
+    form = DepartmentForm(name="Управление ГО и ЧС", topics="Гражданская оборона, дороги")
+    await save_department(admin, None, form)
+    names = [
+        r["name"]
+        for r in await Topic.select(Topic.name).where(Topic.organisation == await org_id("penza"))
+    ]
+    assert "Гражданская оборона" in names
+    assert [n for n in names if n.casefold() == "дороги"] == ["Дороги"]
