@@ -8,8 +8,10 @@ from app.admin.organisation import save_networks
 from app.cases import actions as cases
 from app.cases.actions import CaseError
 from app.db.tables import Event, Message, Organisation, Publication
+from app.demo.cases_data import DEMO_CASES
 from app.domain.lifecycle import DraftKind
 from app.identity.api_tokens import issue_token
+from app.identity.organisations import organisation_rules
 from tests.integration.admin.test_admin import admin_client, post, second_browser
 from tests.integration.cases_helpers import org_id, person
 from tests.integration.conftest import csrf_token, sign_in
@@ -130,3 +132,9 @@ async def test_publication_link_must_be_in_the_messages_network_and_under_its_po
         specialist, assignment_id, 3, "https://m.vk.com/wall-45_100?reply=7"
     )
     assert outcome.state == "done"
+
+
+async def test_demo_messages_come_from_networks_their_organisation_accepts() -> None:
+    for slug, demo_cases in DEMO_CASES.items():
+        rules = await organisation_rules(await org_id(slug))
+        assert {c.network for c in demo_cases} <= rules.accepted_networks, slug
