@@ -28,9 +28,10 @@ def add_template_globals(engine: JinjaTemplateEngine) -> None:
     from app.cases.case_view import action_title
     from app.cases.queues import working_intervals_for
     from app.core.text import without_bidi_controls
+    from app.domain.breaches import BREACH_TITLES, RECORDED_KINDS
     from app.domain.intake import NETWORK_TEXT_LIMITS
     from app.domain.lifecycle import KIND_TITLES, STEP_TITLES
-    from app.domain.regulation.model import REFUSAL_TITLES
+    from app.domain.regulation.model import REFUSAL_TITLES, clause_ref
 
     def local_time(value: datetime | None, tz: tzinfo, fmt: str = "%d.%m.%Y %H:%M") -> str:
         return value.astimezone(tz).strftime(fmt) if value else "—"
@@ -42,6 +43,9 @@ def add_template_globals(engine: JinjaTemplateEngine) -> None:
         refusal_titles=REFUSAL_TITLES,
         kind_titles=KIND_TITLES,
         step_titles=STEP_TITLES,
+        clause_ref=clause_ref,
+        breach_titles=BREACH_TITLES,
+        breach_kinds=RECORDED_KINDS,
         action_title=action_title,
         intervals_for=working_intervals_for,
     )

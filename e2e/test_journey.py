@@ -207,8 +207,14 @@ def test_keyboard_screening_in_the_new_queue(people) -> None:
     message_id = enter_message(specialist, "penza", unique("Клавиатура: сломана скамейка"))
     specialist.goto("/o/penza/specialist")
     row = specialist.locator(f'li[data-message-id="{message_id}"]')
-    # The newest message is first: j focuses it, 1 marks it as needing a reaction.
+    # The oldest message is first (it has waited longest): j walks down to ours, 1 marks it.
+    ids = specialist.locator('[data-testid="new-row"]').evaluate_all(
+        "rows => rows.map(r => r.dataset.messageId)"
+    )
+    assert ids.index(str(message_id)) == len(ids) - 1  # the newest comes last
     specialist.locator("body").press("j")
+    for _ in range(len(ids) - 1):
+        specialist.keyboard.press("j")
     expect(row).to_be_focused()
     with specialist.expect_response(lambda r: r.request.method == "POST"):
         specialist.keyboard.press("1")

@@ -27,6 +27,8 @@ TIMING_TITLES = {
     "review": "Согласование или возврат проекта",
     "revise": "Доработка возвращённого проекта",
     "publish": "Размещение согласованного ответа",
+    "publish_window": "Размещение согласованного окончательного ответа после промежуточного "
+    "(правило организации, если регламент срок не задаёт)",
     "final_after_intermediate": "Окончательный ответ после промежуточного",
 }
 TIMING_ORDER = (
@@ -40,6 +42,7 @@ TIMING_ORDER = (
     "review",
     "revise",
     "publish",
+    "publish_window",
     "final_after_intermediate",
 )
 MAX_MINUTES = 60 * 24 * 30

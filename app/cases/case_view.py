@@ -10,7 +10,23 @@ from app.cases.queues import Countdown, countdown
 from app.cases.review import approvers_today, reviewing_roles, right_to_review
 from app.db.json_columns import json_value
 from app.db.rows import view_of
-from app.db.tables import Assignment, Department, Draft, Event, Message, Publication
+from app.db.tables import (
+    Assignment,
+    Department,
+    Draft,
+    Event,
+    ImmediateReport,
+    Message,
+    Publication,
+)
+from app.deadlines.breaches import (
+    SEES_BREACHES,
+    CaseBreach,
+    PersonOption,
+    case_breaches,
+    oversees,
+    people_of,
+)
 from app.domain.intake import NETWORKS
 from app.domain.lifecycle import (
     ACTION_TITLES,
@@ -20,7 +36,7 @@ from app.domain.lifecycle import (
     MessageState,
     available_actions,
 )
-from app.domain.regulation.model import REFUSAL_TITLES, Duty, RefusalReason
+from app.domain.regulation.model import REFUSAL_TITLES, Duty, Importance, RefusalReason
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
 from app.intake.repeats import EarlierCase, earlier_cases
@@ -169,6 +185,15 @@ class AssignmentView:
 
 
 @dataclass(frozen=True)
+class ImmediateSent:
+    """An immediate report to the head about this case (Penza p.21, Parfino p.24)."""
+
+    created_at: datetime
+    author_name: str
+    acknowledged_at: datetime | None
+
+
+@dataclass(frozen=True)
 class CaseView:
     """The case page's data."""
 
@@ -180,6 +205,20 @@ class CaseView:
     earlier: EarlierCaseView | None
     departments: list[DepartmentChoice]
     suggestions: list[EarlierCase] = field(default_factory=list)
+    breaches: list[CaseBreach] = field(default_factory=list)  # seen by overseers
+    people: list[PersonOption] = field(default_factory=list)  # a breach's possible person
+    immediate: list[ImmediateSent] = field(default_factory=list)
+
+    @property
+    def immediate_comment(self) -> str:
+        """The immediate report pre-filled from the message (the specialist edits it)."""
+        m = self.message
+        who = f", {m.author_name}" if m.author_name else ""
+        text = " ".join(m.text.split())
+        text = text if len(text) <= 300 else text[:299] + "…"
+        topics = f" Темы: {', '.join(m.topics)}." if m.topics else ""
+        high = " высокой важности" if m.importance == Importance.HIGH else ""
+        return f"Сообщение № {m.id} ({self.network_title}{who}){high}: «{text}».{topics}"
 
     @property
     def department_of(self) -> dict[int, str]:
@@ -278,8 +317,23 @@ async def case_view(
     suggestions = []
     if message["state"] == str(MessageState.COLLECTED):
         suggestions = await earlier_cases(rules.id, message_id)
+    sees_breaches = bool(ctx.roles & SEES_BREACHES)
+    immediate = (
+        await ImmediateReport.select(
+            ImmediateReport.created_at,
+            ImmediateReport.created_by.full_name.as_alias("author_name"),
+            ImmediateReport.acknowledged_at,
+        )
+        .where(ImmediateReport.message == message_id)
+        .order_by(ImmediateReport.id)
+    )
     return CaseView(
+        immediate=[
+            view_of(ImmediateSent, r, author_name=r["author_name"] or "") for r in immediate
+        ],
         suggestions=suggestions,
+        breaches=await case_breaches(rules.id, message_id) if sees_breaches else [],
+        people=await people_of(rules.id) if oversees(ctx) else [],
         message=view_of(MessageView, message),
         assignments=assignments,
         events=[

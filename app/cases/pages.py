@@ -11,6 +11,9 @@ from litestar.response import Redirect, Template
 
 from app.cases import actions as cases
 from app.cases.case_page import act, render_case
+from app.deadlines import breaches
+from app.deadlines.breaches import OVERSEERS
+from app.domain.breaches import MAX_TEXT
 from app.domain.regulation.model import Importance, RefusalReason
 from app.domain.roles import Role
 from app.web.deps import CurrentActor, Req, Rules, provide_actor, provide_rules
@@ -52,6 +55,24 @@ class RouteForm:
 
     version: int = 0
     departments: list[int] = list_field(20)
+
+
+@dataclass(frozen=True)
+class BreachForm:
+    """Another breach: its kind, what was wrong, against whom (and which assignment)."""
+
+    kind: str = text_field(40)
+    description: str = text_field(MAX_TEXT)
+    person: int | None = None
+    assignment: int | None = None
+
+
+@dataclass(frozen=True)
+class DecisionForm:
+    """The official's decision on a breach and the measures taken."""
+
+    decision: str = text_field(MAX_TEXT)
+    measures: str = text_field(MAX_TEXT)
 
 
 class CaseController(Controller):
@@ -159,4 +180,46 @@ class CaseController(Controller):
             actor,
             message_id,
             lambda: cases.route(actor, message_id, form.version, targets),
+        )
+
+    @post("/breaches", opt=roles(*OVERSEERS), name="case.breach")
+    async def record_breach(
+        self, request: Req, rules: Rules, actor: CurrentActor, message_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        """Record a breach other than a missed deadline (Penza p.19, Parfino p.22)."""
+        form = read_form(BreachForm, data)
+        return await act(
+            request,
+            rules,
+            actor,
+            message_id,
+            lambda: breaches.record_breach(
+                actor, message_id, form.kind, form.description, form.person, form.assignment
+            ),
+        )
+
+    @post(
+        "/breaches/{violation_id:int}/decision",
+        opt=roles(*OVERSEERS),
+        name="case.breach_decision",
+    )
+    async def decide_breach(
+        self,
+        request: Req,
+        rules: Rules,
+        actor: CurrentActor,
+        message_id: FromPath[int],
+        violation_id: FromPath[int],
+        data: Form,
+    ) -> Template | Redirect:
+        """The official's decision on a breach and the measures taken."""
+        form = read_form(DecisionForm, data)
+        return await act(
+            request,
+            rules,
+            actor,
+            message_id,
+            lambda: breaches.decide_breach(
+                actor, message_id, violation_id, form.decision, form.measures
+            ),
         )

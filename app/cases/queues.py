@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,8 +10,11 @@ from app.core import clock
 from app.db.json_columns import json_value
 from app.db.rows import view_of
 from app.db.tables import Department, Message
+from app.deadlines.sweep import alert_settings
+from app.deadlines.texts import minutes_ru
 from app.domain.intake import NETWORKS
 from app.domain.lifecycle import STATE_TITLES, STEP_TITLES, Entity, Step
+from app.domain.timers import working_minutes
 from app.domain.worktime import WorkCalendar, WorktimeError
 from app.identity.organisations import OrganisationRules
 from app.web.forms import to_int
@@ -135,6 +138,13 @@ class CaseRow:
     collected_at: datetime
     countdown: Countdown | None = None
     departments: list[str] = field(default_factory=list)
+    waited_minutes: int | None = None  # unscreened: working minutes since collection
+    waited_too_long: bool = False  # past the organisation's unscreened limit
+
+    @property
+    def waited(self) -> str:
+        """«1 ч 05 мин» of working time waited unscreened."""
+        return minutes_ru(self.waited_minutes or 0)
 
     @property
     def network_title(self) -> str:
@@ -189,14 +199,22 @@ _ROW_COLUMNS = (
 
 
 async def new_messages(rules: OrganisationRules, limit: int = PAGE_SIZE) -> list[CaseRow]:
-    """Collected messages waiting for screening, newest first."""
+    """Collected messages waiting for screening, oldest first, with their wait in working time
+    (deadlines start only at screening, so the longest-waiting come first)."""
     rows = await Message.raw(
         f"SELECT {_ROW_COLUMNS} FROM message m WHERE m.organisation = {{}} "  # noqa: S608
-        "AND m.state = 'collected' ORDER BY m.collected_at DESC, m.id DESC LIMIT {}",
+        "AND m.state = 'collected' ORDER BY m.collected_at, m.id LIMIT {}",
         rules.id,
         limit,
     )
-    return [_row(rules, r, []) for r in rows]
+    settings = await alert_settings(rules.id)
+    now = clock.now()
+    out = []
+    for r in rows:
+        waited = working_minutes(rules.calendar, r["collected_at"], now)
+        too_long = waited >= settings.unscreened_minutes
+        out.append(replace(_row(rules, r, []), waited_minutes=waited, waited_too_long=too_long))
+    return out
 
 
 async def open_cases(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from app.cases.transaction import MAX_COMMENT, CaseError, Outcome, checked_topics, message_action
@@ -15,6 +16,7 @@ from app.domain.lifecycle import (
     check_undo_screening,
 )
 from app.domain.regulation.model import Importance, RefusalReason
+from app.domain.timers import working_minutes
 from app.domain.topics import missing_topic_ru
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
@@ -43,6 +45,7 @@ async def mark_for_reaction(
             Message.importance: str(importance),
             Message.screened_by: ctx.user_id,
             Message.screened_at: now,
+            Message.screening_wait_minutes: screening_wait(row, rules, now),
             Message.repeat_of: repeat_of,
             Message.refusal_reason: "",
         }
@@ -71,6 +74,11 @@ def topic_check(topics: list[str]) -> Callable[[dict[str, Any], OrganisationRule
     return check
 
 
+def screening_wait(row: dict[str, Any], rules: OrganisationRules, now: datetime) -> int:
+    """Working minutes the message waited from collection to this decision (reports)."""
+    return working_minutes(rules.calendar, row["collected_at"], now)
+
+
 async def check_repeat_target(ctx: ActorContext, message_id: int, repeat_of: int) -> None:
     if repeat_of == message_id or not await Message.exists().where(
         (Message.id == repeat_of) & (Message.organisation == ctx.organisation_id)
@@ -95,6 +103,7 @@ async def refuse(
             Message.refusal_comment: comment,
             Message.screened_by: ctx.user_id,
             Message.screened_at: now,
+            Message.screening_wait_minutes: screening_wait(row, rules, now),
         }
 
     return await message_action(
@@ -126,6 +135,7 @@ async def undo_screening(ctx: ActorContext, message_id: int, version: int) -> Ou
             Message.refusal_comment: "",
             Message.screened_by: None,
             Message.screened_at: None,
+            Message.screening_wait_minutes: None,
             Message.repeat_of: None,
         }
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.db.json_columns import json_value
-from app.db.tables import Assignment, Message
+from app.db.tables import Assignment, Message, Publication
 from app.deadlines.violations import record_closed_steps
 from app.domain.deadlines import (
     AssignmentFacts,
@@ -16,7 +16,7 @@ from app.domain.deadlines import (
     binding_deadline,
     step_deadlines,
 )
-from app.domain.lifecycle import AssignmentState, MessageState
+from app.domain.lifecycle import AssignmentState, DraftKind, MessageState
 from app.domain.regulation.model import Importance
 from app.identity.organisations import OrganisationRules
 
@@ -33,7 +33,7 @@ def pauses_from_row(raw: Any) -> tuple[Pause, ...]:
     )
 
 
-def _assignment_facts(row: dict[str, Any]) -> AssignmentFacts:
+def _assignment_facts(row: dict[str, Any], clarified: set[int]) -> AssignmentFacts:
     return AssignmentFacts(
         id=row["id"],
         state=AssignmentState(row["state"]),
@@ -43,6 +43,7 @@ def _assignment_facts(row: dict[str, Any]) -> AssignmentFacts:
         approved_at=row["approved_at"],
         intermediate_published_at=row["intermediate_published_at"],
         pauses=pauses_from_row(row["pauses"]),
+        clarified=row["id"] in clarified,
     )
 
 
@@ -55,13 +56,17 @@ async def case_deadlines(rules: OrganisationRules, message_id: int) -> list[Step
     if state in (MessageState.COLLECTED, MessageState.REFUSED, MessageState.DONE):
         return []
     assignments = await Assignment.select().where(Assignment.message == message_id)
+    clarifications = await Publication.select(Publication.assignment).where(
+        (Publication.message == message_id) & (Publication.kind == DraftKind.CLARIFICATION)
+    )
+    clarified = {r["assignment"] for r in clarifications}
     facts = CaseFacts(
         detected_at=message["detected_at"],
         importance=Importance(message["importance"]),
         state=state,
         handed_over_at=message["handed_over_at"],
         routed_at=message["routed_at"],
-        assignments=tuple(_assignment_facts(a) for a in assignments),
+        assignments=tuple(_assignment_facts(a, clarified) for a in assignments),
     )
     return step_deadlines(rules.profile, rules.calendar, facts)
 

@@ -21,6 +21,7 @@ from app.core import clock
 from app.db.json_columns import json_value
 from app.db.tables import Message, Organisation, Violation
 from app.deadlines.activity import detect_activity, remind_violations_report
+from app.deadlines.reminders import alert_unscreened, remind_immediate_report
 from app.deadlines.texts import case_url, local, step_text, violation_text
 from app.deadlines.violations import AssignmentRefs, assignment_refs, record_violation
 from app.domain.escalation import violation_recipients
@@ -61,6 +62,16 @@ def _settings(raw: Any, organisation_id: int) -> AlertSettings:
     except (TypeError, ValueError):
         log.warning("organisation %s: bad alert_settings, defaults used", organisation_id)
         return AlertSettings()
+
+
+async def alert_settings(organisation_id: int) -> AlertSettings:
+    """The organisation's timer and alert settings (defaults where unset or malformed)."""
+    row = (
+        await Organisation.select(Organisation.alert_settings)
+        .where(Organisation.id == organisation_id)
+        .first()
+    )
+    return _settings(row["alert_settings"] if row else None, organisation_id)
 
 
 async def sweep(redis: Redis | None = None) -> SweepResult:
@@ -111,6 +122,8 @@ async def sweep_organisation(
     result.notifications += len(await create_notifications(notes, redis))
     await escalate(rules, staff, now, result, redis)
     result.alerts += await detect_activity(rules, settings.activity, staff, now, redis)
+    result.notifications += await alert_unscreened(rules, settings, staff, now, redis)
+    result.notifications += await remind_immediate_report(rules, settings, staff, now, redis)
     result.notifications += await remind_violations_report(rules, staff, now, redis)
 
 

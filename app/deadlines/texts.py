@@ -7,6 +7,7 @@ from typing import Any
 
 from app.core import links
 from app.domain.lifecycle import STEP_TITLES, Step
+from app.domain.regulation.model import clause_ref
 from app.domain.timers import Alarm, AlarmKind, OpenStep
 from app.identity.organisations import OrganisationRules
 
@@ -41,7 +42,8 @@ def minutes_ru(minutes: int) -> str:
 
 
 def _clause(rules: OrganisationRules, clause: str) -> str:
-    return f"п. {clause} Положения ({rules.profile.name})" if clause else rules.profile.name
+    where = f"{clause_ref(clause)} Положения" if clause else clause_ref(clause)
+    return f"{where} ({rules.profile.name})"
 
 
 def step_text(rules: OrganisationRules, step: OpenStep, alarm: Alarm, text: str) -> tuple[str, str]:

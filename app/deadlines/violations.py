@@ -14,6 +14,7 @@ from typing import Any
 
 from app.core import clock, links
 from app.db.tables import Assignment, Draft, Message, Organisation, Violation
+from app.domain.breaches import BREACH_TITLES, BreachKind
 from app.domain.escalation import Staff
 from app.domain.lifecycle import STEP_TITLES, AssignmentState, Step
 from app.domain.roles import Role
@@ -212,10 +213,23 @@ class ViolationView:
     department_id: int | None
     department_name: str
     case_url: str
+    kind: str = str(BreachKind.DEADLINE)
+    description: str = ""  # what was wrong (a breach the official recorded)
+    decision: str = ""  # the official's decision, and the measures taken
+    measures: str = ""
+    decided_by_name: str = ""
+    decided_at: datetime | None = None
+
+    @property
+    def is_deadline(self) -> bool:
+        """True for a missed deadline (recorded by the timers)."""
+        return self.kind == BreachKind.DEADLINE
 
     @property
     def step_title(self) -> str:
-        """The step's Russian title."""
+        """The step's Russian title, or the kind of a breach other than a deadline."""
+        if not self.is_deadline:
+            return BREACH_TITLES.get(BreachKind(self.kind), self.kind)
         return STEP_TITLES.get(Step(self.step), self.step)
 
     @property
@@ -244,6 +258,7 @@ async def list_violations(
         v.responsible_user.full_name.as_alias("responsible_name"),
         v.substitute_user.full_name.as_alias("substitute_name"),
         v.department.name.as_alias("department_name"),
+        v.decided_by.full_name.as_alias("decided_by_name"),
     ).where(v.organisation == organisation_id)
     if start is not None:
         query = query.where(v.due_at >= start)
@@ -278,6 +293,12 @@ async def list_violations(
             r["department"],
             r["department_name"] or "",
             links.case(org_slug, r["message"]),
+            kind=r["kind"],
+            description=r["description"],
+            decision=r["decision"],
+            measures=r["measures"],
+            decided_by_name=r["decided_by_name"] or "",
+            decided_at=r["decided_at"],
         )
         for r in rows
     ]

@@ -38,6 +38,9 @@ class AssignmentFacts:
     approved_at: datetime | None = None  # latest approval
     intermediate_published_at: datetime | None = None
     pauses: tuple[Pause, ...] = ()  # only when the profile pauses (Parfino p.10)
+    # A clarification request was published: it fulfilled the draft step (Penza p.11, Parfino
+    # pp.10–12), so after the author's reply the draft has no deadline of its own.
+    clarified: bool = False
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,7 @@ def _assignment_steps(
     t, out = profile.timings, []
     executor, approver = _role(profile, Duty.DRAFT), _role(profile, Duty.APPROVE)
     if a.state in _ANSWER_OPEN and a.intermediate_published_at is None:
-        with_draft = a.state is AssignmentState.ASSIGNED
+        with_draft = a.state is AssignmentState.ASSIGNED and not a.clarified
         # Penza-2020 counts a clarification within the draft deadline: its clock never stops.
         pauses = a.pauses if profile.clarification_pauses else ()
         out += _answer_and_draft(profile, calendar, facts, a.id, pauses, with_draft)
@@ -240,9 +243,12 @@ def _assignment_steps(
         out.append(_simple(Step.REVIEW, t.review, a.submitted_at, approver, calendar, a.id))
     if a.state is AssignmentState.RETURNED_FOR_REVISION and a.returned_at:
         out.append(_simple(Step.REVISE, t.revise, a.returned_at, executor, calendar, a.id))
-    if t.publish and a.state is AssignmentState.APPROVED and a.approved_at:
+    # Where no clause times publication (Penza), the answer deadline binds it, except for the
+    # final answer after an intermediate one: then the organisation's publication window does.
+    publish = t.publish or (t.publish_window if a.intermediate_published_at else None)
+    if publish and a.state is AssignmentState.APPROVED and a.approved_at:
         publisher = _role(profile, Duty.PUBLISH)
-        out.append(_simple(Step.PUBLISH, t.publish, a.approved_at, publisher, calendar, a.id))
+        out.append(_simple(Step.PUBLISH, publish, a.approved_at, publisher, calendar, a.id))
     if a.state is AssignmentState.AWAITING_FINAL and a.intermediate_published_at:
         final = t.final_after_intermediate
         start = a.intermediate_published_at

@@ -20,6 +20,13 @@ from app.domain.regulation.model import Importance, RegulationProfile, TimeBasis
 from app.domain.worktime import WorkCalendar
 
 DEFAULT_WARNING_SHARES: tuple[float, ...] = (0.5, 0.2)
+# A product rule (issue #12): deadlines start when a message is marked, so a message left
+# unscreened this long (working minutes) is brought to the specialist's and official's notice.
+DEFAULT_UNSCREENED_MINUTES = 60
+MAX_UNSCREENED_MINUTES = 60 * 24 * 5
+# A product rule (issue #12): where high importance calls for the immediate report (Parfino
+# p.9 = p.24), the specialist is reminded when it was not sent this long after marking.
+DEFAULT_IMMEDIATE_REPORT_MINUTES = 30
 
 
 class AlarmKind(StrEnum):
@@ -35,6 +42,8 @@ class AlertSettings:
 
     warning_shares: tuple[float, ...] = DEFAULT_WARNING_SHARES
     activity: ActivityRule = field(default_factory=ActivityRule)
+    unscreened_minutes: int = DEFAULT_UNSCREENED_MINUTES  # working minutes before the alert
+    immediate_report_minutes: int = DEFAULT_IMMEDIATE_REPORT_MINUTES  # before the reminder
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None) -> AlertSettings:
@@ -44,7 +53,23 @@ class AlertSettings:
         if any(not 0 < s < 1 for s in shares):
             raise ValueError("warning shares must lie strictly between 0 and 1")
         activity = ActivityRule.from_mapping(data.get("activity") or {})
-        return cls(tuple(sorted(set(shares), reverse=True)), activity)
+        unscreened = int(data.get("unscreened_minutes", DEFAULT_UNSCREENED_MINUTES))
+        immediate = int(data.get("immediate_report_minutes", DEFAULT_IMMEDIATE_REPORT_MINUTES))
+        if not (
+            1 <= unscreened <= MAX_UNSCREENED_MINUTES and 1 <= immediate <= MAX_UNSCREENED_MINUTES
+        ):
+            raise ValueError("alerts must come after 1 minute to 5 working days")
+        return cls(tuple(sorted(set(shares), reverse=True)), activity, unscreened, immediate)
+
+    @property
+    def immediate_report_limit(self) -> timedelta:
+        """How long (working time) after marking «высокая» the immediate report may wait."""
+        return timedelta(minutes=self.immediate_report_minutes)
+
+    @property
+    def unscreened_limit(self) -> timedelta:
+        """How long (working time) a message may wait unscreened before the alert."""
+        return timedelta(minutes=self.unscreened_minutes)
 
 
 @dataclass(frozen=True)
@@ -119,7 +144,7 @@ def step_budget(
         Step.ANSWER: t.answer(importance),
         Step.REVIEW: t.review,
         Step.REVISE: t.revise,
-        Step.PUBLISH: t.publish,
+        Step.PUBLISH: t.publish or t.publish_window,
     }.get(step.step)
     if fixed is not None and fixed.minutes:
         return fixed.duration
@@ -153,10 +178,14 @@ def step_basis(profile: RegulationProfile, step: OpenStep) -> TimeBasis:
     return profile.answer_basis if step.step is Step.ANSWER else TimeBasis.WORKING
 
 
+def working_minutes(calendar: WorkCalendar, start: datetime, end: datetime) -> int:
+    """Whole working minutes from `start` to `end` (0 when `end` is not later)."""
+    return max(int(calendar.between(start, end).total_seconds() // 60), 0)
+
+
 def late_minutes(calendar: WorkCalendar, due_at: datetime, at: datetime) -> int:
     """Whole working minutes from the due instant to `at` (0 when not late)."""
-    late = calendar.between(due_at, at)
-    return max(int(late.total_seconds() // 60), 0)
+    return working_minutes(calendar, due_at, at)
 
 
 def closed_late(

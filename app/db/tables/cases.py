@@ -48,6 +48,8 @@ class Message(Table):
     refusal_comment = Text(default="")
     screened_by = ForeignKey(User, null=True, default=None)
     screened_at = Timestamptz(null=True, default=None)
+    # Working minutes from collection to screening (issue #12: waiting counted in reports).
+    screening_wait_minutes = Integer(null=True, default=None)
     handed_over_at = Timestamptz(null=True, default=None)  # Parfino p.7
     routed_at = Timestamptz(null=True, default=None)  # first routing (Penza p.8)
     # Deadlines computed by app.domain.deadlines at every change (UTC): the queue sorts by

@@ -48,6 +48,9 @@ class Organisation(Table):
     alert_settings = JSONB(default={})
     # Networks the administrator enabled besides the profile's (Penza p.4, Parfino p.3).
     enabled_networks = Array(Varchar(length=20), default=list)
+    # Who receives each scheduled report by agreement (Penza p.20): {"summary": [user ids], …};
+    # a report with no list goes to the holders of the profile's recipient roles.
+    report_recipients = JSONB(default={})
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -22,7 +22,8 @@ from app.db.tables.organisation import Department, Organisation, User
 
 
 class Violation(Table):
-    """A step deadline that passed , recorded once per (case, assignment, step, due)."""
+    """A breach: a step deadline that passed, recorded once per (case, assignment, step, due),
+    or another breach the official recorded; either may carry the official's decision."""
 
     id = Serial(primary_key=True)
     organisation = ForeignKey(Organisation, null=False, index=True)
@@ -44,6 +45,15 @@ class Violation(Table):
     escalated_at = Timestamptz(null=True, default=None)  # notifications created (Penza p.19)
     # "message:assignment:step:due-iso": INSERT … ON CONFLICT DO NOTHING makes it exactly-once.
     dedup_key = Varchar(length=200, unique=True)
+    # A missed deadline, or another breach the official records (Penza p.19, Parfino p.22):
+    # app.domain.breaches.BreachKind.
+    kind = Varchar(length=40, default="deadline")
+    description = Text(default="")  # what was wrong (other breaches)
+    recorded_by = ForeignKey(User, null=True, default=None)  # None = the timers
+    decision = Text(default="")  # the official's decision
+    measures = Text(default="")  # measures taken
+    decided_by = ForeignKey(User, null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
 
 
 class Notification(Table):

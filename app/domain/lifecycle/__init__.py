@@ -26,7 +26,7 @@ from app.domain.lifecycle.model import (
     Transition,
 )
 from app.domain.lifecycle.table import TABLE
-from app.domain.regulation.model import RegulationProfile
+from app.domain.regulation.model import RegulationProfile, clause_ref
 from app.domain.roles import Role
 
 __all__ = [
@@ -187,8 +187,7 @@ def _pick_role(
             return role
     titles = " или ".join(f"«{profile.title(r)}»" for r in allowed)
     clause = profile.duty_clauses.get(rule.duty, "")
-    mark = "пп." if "," in clause else "п."
-    where = f" ({mark} {clause} регламента {profile.name})" if clause else ""
+    where = f" ({clause_ref(clause)} регламента {profile.name})" if clause else ""
     raise _refuse(state, action, f"его выполняет {titles}{where}, а у вас нет этой роли.", "role")
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from app.domain.regulation.model import (
     DUTY_TITLES,
+    PRODUCT_RULE_TIMINGS,
     Duty,
     Importance,
     ProfileError,
@@ -49,7 +50,8 @@ def _check_clause(profile: RegulationProfile, clause: str, what: str) -> None:
 
 
 def _check_timing(profile: RegulationProfile, name: str, t: Timing, days: bool) -> None:
-    _check_clause(profile, t.clause, name)
+    if t.clause or name not in PRODUCT_RULE_TIMINGS:
+        _check_clause(profile, t.clause, name)
     if days and (t.working_days <= 0 or t.minutes):
         raise _refuse(f"Срок «{name}» задаётся положительным числом рабочих дней.")
     if not days and (t.minutes <= 0 or t.working_days):

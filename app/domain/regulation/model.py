@@ -77,6 +77,13 @@ class ReportPeriod(StrEnum):
     MONTHLY = "monthly"
 
 
+class HighImportanceReport(StrEnum):
+    """Whether marking a message «высокая» calls for the immediate report to the head."""
+
+    REQUIRED = "required"  # high importance is the report's trigger (Parfino p.9 = p.24)
+    PROMPTED = "prompted"  # offered on the same basis, not required (Penza p.21)
+
+
 class ProfileError(UserError):
     """A profile is refused: an impossible or missing value."""
 
@@ -92,6 +99,19 @@ class ProfileWarning:
     message_ru: str
     clauses: tuple[str, ...]
     importance: Importance | None = None
+
+
+# Budgets the product adds where the regulation is silent: their clause is empty by design.
+PRODUCT_RULE_TIMINGS = frozenset({"publish_window"})
+PRODUCT_RULE_RU = "правило организации, не пункт Положения"
+
+
+def clause_ref(clause: str) -> str:
+    """A clause as a person reads it: «п. 10», «пп. 8, 9», or the product-rule note."""
+    clause = clause.strip()
+    if not clause:
+        return PRODUCT_RULE_RU
+    return f"{'пп.' if ',' in clause else 'п.'} {clause}"
 
 
 @dataclass(frozen=True)
@@ -123,6 +143,9 @@ class Timings:
     route: Timing | None = None  # to departments after detection (Penza p.8)
     return_outside_competence: Timing | None = None  # from receipt (Penza p.9)
     publish: Timing | None = None  # after approval (Parfino p.15)
+    # A product rule, not a clause: publication of an approved final answer after an
+    # intermediate one, where the profile times no publication (Penza; issue #12).
+    publish_window: Timing | None = None
 
     def answer(self, importance: Importance) -> Timing:
         """The answer budget for an importance."""
@@ -175,6 +198,7 @@ class RegulationProfile:
     refusal_clause: str
     reports: Reports
     screening_undo_minutes: int = 10
+    high_importance_report: HighImportanceReport = HighImportanceReport.PROMPTED
     networks: tuple[str, ...] = ()
     # Marking a message as needing a reaction requires a topic (Parfino p.7: «указывает тему»).
     topic_required: bool = False

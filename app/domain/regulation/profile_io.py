@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from app.domain.regulation.model import (
     Duty,
+    HighImportanceReport,
     ProfileError,
     RefusalReason,
     RegulationProfile,
@@ -23,7 +24,13 @@ from app.domain.roles import Role
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
-OPTIONAL_TIMINGS = ("hand_over", "route", "return_outside_competence", "publish")
+OPTIONAL_TIMINGS = (
+    "hand_over",
+    "route",
+    "return_outside_competence",
+    "publish",
+    "publish_window",
+)
 REQUIRED_TIMINGS = (
     "answer_normal",
     "answer_high",
@@ -146,6 +153,11 @@ def profile_from_mapping(data: Mapping[str, Any]) -> RegulationProfile:
             }
         ),
         screening_undo_minutes=_get(data, "screening_undo_minutes", int),
+        high_importance_report=_enum(
+            HighImportanceReport,
+            data.get("high_importance_report", str(HighImportanceReport.PROMPTED)),
+            "high_importance_report",
+        ),
         networks=tuple(str(n) for n in data.get("networks", [])),
         topic_required=bool(data.get("topic_required", False)),
         clauses=_str_map(data.get("clauses", {}), "clauses", str),
@@ -205,6 +217,7 @@ def profile_to_mapping(p: RegulationProfile) -> dict[str, Any]:
             "immediate": _report_out(p.reports.immediate),
         },
         "screening_undo_minutes": p.screening_undo_minutes,
+        "high_importance_report": str(p.high_importance_report),
         "networks": list(p.networks),
         "topic_required": p.topic_required,
         "clauses": dict(p.clauses),

@@ -204,6 +204,41 @@ def test_penza_p16_publication_has_no_separate_clock() -> None:
     assert list(found) == [(Step.ANSWER, 1)]
 
 
+def _after_intermediate(state: AssignmentState, **at: datetime) -> CaseFacts:
+    a = AssignmentFacts(1, state, msk(3, 12, 10), intermediate_published_at=msk(3, 12, 11), **at)
+    return in_work(msk(3, 12, 10), a)
+
+
+def test_penza_p12_final_draft_after_intermediate_is_reviewed_within_1_working_hour() -> None:
+    facts = _after_intermediate(AS.DRAFT_SUBMITTED, submitted_at=msk(3, 17, 12, 30))
+    found = step_deadlines(PENZA, PENZA_WC, facts)
+    assert [(d.step, d.due_at, d.clause) for d in found] == [
+        (Step.REVIEW, msk(3, 17, 14, 18), "12")
+    ]
+
+
+def test_penza_p13_final_draft_after_intermediate_is_revised_within_1_working_hour() -> None:
+    facts = _after_intermediate(AS.RETURNED_FOR_REVISION, returned_at=msk(3, 17, 16))
+    found = step_deadlines(PENZA, PENZA_WC, facts)
+    assert [(d.step, d.due_at, d.clause) for d in found] == [(Step.REVISE, msk(3, 17, 17), "13")]
+
+
+def test_penza_final_answer_after_intermediate_is_published_within_the_window() -> None:
+    # No clause times it: the organisation's window (1 working hour, a product rule).
+    facts = _after_intermediate(AS.APPROVED, approved_at=msk(3, 17, 17, 30))
+    d = one(PENZA, facts, Step.PUBLISH)
+    assert (d.due_at, d.clause, d.responsible_role) == (msk(3, 18, 9, 30), "", Role.SPECIALIST)
+    assert PENZA.timings.publish_window is not None
+    window = dataclasses.replace(PENZA.timings, publish_window=None)
+    silent = dataclasses.replace(PENZA, timings=window)
+    assert not step_deadlines(silent, PENZA_WC, facts)  # the window is what times it
+
+
+def test_parfino_p15_applies_to_the_final_answer_after_intermediate_too() -> None:
+    facts = _after_intermediate(AS.APPROVED, approved_at=msk(3, 17, 17, 50))
+    assert one(PARFINO, facts, Step.PUBLISH).due_at == msk(3, 18, 9, 20)
+
+
 # -- Parfino-2020 -----------------------------------------------------------------------------
 
 
@@ -256,10 +291,54 @@ def test_parfino_p15_publish_within_30_working_minutes_of_approval() -> None:
 def test_parfino_p10_clarification_pauses_answer_clock() -> None:
     # 2 h spent before the pause, 6 h left after the reply on Thursday 15:00 -> Friday 12:00.
     a = AssignmentFacts(
-        1, AS.ASSIGNED, msk(3, 12, 10), pauses=(Pause(msk(3, 12, 12), msk(3, 13, 15)),)
+        1,
+        AS.ASSIGNED,
+        msk(3, 12, 10),
+        pauses=(Pause(msk(3, 12, 12), msk(3, 13, 15)),),
+        clarified=True,
     )
     found = steps(PARFINO, in_work(msk(3, 12, 10), a))
-    assert (found[Step.ANSWER, 1], found[Step.DRAFT, 1]) == (msk(3, 14, 12), msk(3, 13, 17))
+    # The clarification fulfilled pp.11–12: after the reply only the answer deadline binds.
+    assert found == {(Step.ANSWER, 1): msk(3, 14, 12)}
+
+
+def test_parfino_p10_p11_no_draft_breach_when_little_time_was_left_at_the_pause() -> None:
+    # Detected Wed 10:00, answer due Thu 10:00; the clarification is published Wed 17:30,
+    # 1 h 30 min of working time before the answer: under the 4-hour draft lead. The reply
+    # comes Fri 9:00: the answer is due Fri 10:30 and no p.11 draft deadline (it would lie
+    # 2 h 30 min in the past) is reborn.
+    a = AssignmentFacts(
+        1,
+        AS.ASSIGNED,
+        msk(3, 12, 10),
+        pauses=(Pause(msk(3, 12, 17, 30), msk(3, 14, 9)),),
+        clarified=True,
+    )
+    found = step_deadlines(PARFINO, PARFINO_WC, in_work(msk(3, 12, 10), a))
+    assert [(d.step, d.due_at) for d in found] == [(Step.ANSWER, msk(3, 14, 10, 30))]
+    assert not any(d.is_overdue(msk(3, 14, 9, 1)) for d in found)
+
+
+def test_penza_p11_clarification_in_time_fulfils_the_draft_step() -> None:
+    # Penza does not pause: after the author's reply the p.10 answer deadline (Thu 9:48)
+    # still binds and is shown, but the p.11 draft step (Wed 15:48) does not come back.
+    a = AssignmentFacts(1, AS.ASSIGNED, msk(3, 12, 10), submitted_at=msk(3, 12, 11), clarified=True)
+    facts = in_work(msk(3, 12, 10), a)
+    assert steps(PENZA, facts) == {(Step.ANSWER, 1): msk(3, 13, 9, 48)}
+    assert binding_deadline(step_deadlines(PENZA, PENZA_WC, facts)) == one(
+        PENZA, facts, Step.ANSWER
+    )
+
+
+def test_penza_p10_reply_after_the_answer_deadline_leaves_that_breach_real() -> None:
+    a = AssignmentFacts(1, AS.ASSIGNED, msk(3, 12, 10), submitted_at=msk(3, 12, 11), clarified=True)
+    answer = one(PENZA, in_work(msk(3, 12, 10), a), Step.ANSWER)
+    assert answer.is_overdue(msk(3, 17, 10))  # the reply came on Monday: p.10 was missed
+
+
+def test_without_a_clarification_the_draft_step_is_still_due() -> None:
+    a = AssignmentFacts(1, AS.ASSIGNED, msk(3, 12, 10))
+    assert steps(PENZA, in_work(msk(3, 12, 10), a))[Step.DRAFT, 1] == msk(3, 12, 15, 48)
 
 
 def test_parfino_p10_open_pause_leaves_no_due_instant_only_the_budget_left() -> None:
