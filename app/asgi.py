@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from app.intake.api import IntakeApiController
     from app.intake.entry_pages import ManualEntryController
     from app.intake.file_pages import FilesController
+    from app.intake.topic_pages import TopicSuggestionsController
     from app.notify.live_stream import live
     from app.notify.pages import NotificationsController, live_me
     from app.reporting.oversight_pages import OversightController
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             AssignmentActionsController,
             ManualEntryController,
             FilesController,
+            TopicSuggestionsController,
             NotificationsController,
             live_me,
             OversightController,

@@ -29,12 +29,13 @@ def unique(text: str) -> str:
 
 def test_penza_journey_entry_to_publication_with_a_revision(people) -> None:
     specialist, executor = people("penza-specialist"), people("penza-executor")
+    post_url = f"https://vk.com/wall-1_{uuid.uuid4().int % 10**8}"
     message_id = enter_message(
         specialist,
         "penza",
         unique("Третий день не вывозят мусор во дворе дома 12 по ул. Кирова"),
         author="Иван Петров",
-        url=f"https://vk.com/wall-1_{uuid.uuid4().int % 10**8}",
+        url=post_url,
     )
     case = CasePage(specialist)
     screenshot(specialist, "penza-01-case-collected")
@@ -80,7 +81,10 @@ def test_penza_journey_entry_to_publication_with_a_revision(people) -> None:
     box = case.assignment(PENZA_HOUSING)
     expect(box.get_by_test_id("case-error")).to_contain_text("http")
     expect(box.get_by_label("Ссылка на размещённый ответ")).to_have_value("ftp://vk.com/wall-1_777")
+    # The answer goes under the same post (a link to another post is refused).
     case.publish(PENZA_HOUSING, "https://vk.com/wall-1_777?reply=9")
+    expect(box.get_by_test_id("case-error")).to_contain_text("другую запись")
+    case.publish(PENZA_HOUSING, f"{post_url}?reply=9")
     case.expect_state("Завершено")
     timeline = specialist.get_by_test_id("timeline")
     for event in ("Проект возвращён на доработку", "Проект согласован", "Ответ размещён"):
@@ -119,7 +123,7 @@ def test_parfino_journey_hand_over_split_and_coordinator_publishes(people) -> No
     # Parfino p.15: the coordinator publishes.
     expect(case.assignment(PARFINO_HOUSING).get_by_test_id("publish-form")).to_have_count(0)
     routing.open("parfino", message_id)
-    routing.publish(PARFINO_HOUSING, "https://ok.ru/group/1/topic/2?reply=3")
+    routing.publish(PARFINO_HOUSING, "https://vk.com/wall-1_2?reply=3")
     routing.expect_assignment_state(PARFINO_HOUSING, "Ответ размещён")
     routing.expect_state("В работе")  # the culture department still owes its own answer
     screenshot(coordinator, "parfino-02-one-answer-published")

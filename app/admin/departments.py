@@ -17,6 +17,7 @@ from app.admin.common import (
 from app.db.rows import view_of
 from app.db.tables import Assignment, Department, Membership
 from app.identity.actor import ActorContext
+from app.intake.topics import add_topics
 
 MAX_TOPICS = 50
 MAX_TOPIC = 120
@@ -169,6 +170,8 @@ async def save_department(
         await log_change(
             ctx, "admin_department_saved", before, _plain(values), comment=str(department_id)
         )
+        # A department's topics are topics of the dictionary «Темы» (Parfino p.7).
+        await add_topics(ctx.organisation_id, values[Department.topics])
     return department_id
 
 

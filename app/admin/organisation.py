@@ -25,6 +25,7 @@ from app.admin.common import (
 from app.admin.profiles import refresh_open_cases
 from app.db.json_columns import json_value
 from app.db.tables import Organisation
+from app.domain.networks import NETWORKS
 from app.domain.worktime import DayOverride, WeeklySchedule
 from app.domain.worktime.errors import WorktimeError
 from app.domain.worktime.org_calendar import WEEKDAY_KEYS, work_calendar_from_settings
@@ -242,3 +243,48 @@ async def remove_override(ctx: ActorContext, day_text: str) -> None:
         raise AdminNotFound(day_text)
     options["overrides"] = kept
     await _store(ctx, "admin_calendar_override_removed", {"calendar_options": options}, day_text)
+
+
+@dataclass(frozen=True)
+class NetworkChoice:
+    """A network on the organisation page: listed by the profile, enabled, or neither."""
+
+    code: str
+    title: str
+    in_profile: bool
+    enabled: bool
+
+
+def network_choices(
+    profile_networks: tuple[str, ...], enabled: tuple[str, ...]
+) -> list[NetworkChoice]:
+    """Every known network with where its acceptance comes from (Penza p.4, Parfino p.3)."""
+    return [
+        NetworkChoice(code, title, code in profile_networks, code in enabled)
+        for code, title in NETWORKS.items()
+    ]
+
+
+async def save_networks(
+    ctx: ActorContext, profile_networks: tuple[str, ...], chosen: list[str]
+) -> None:
+    """Enable networks the profile does not list; logged with the sets before and after."""
+    unknown = [c for c in chosen if c not in NETWORKS]
+    if unknown:
+        raise refuse("networks", "Выберите сети из списка.")
+    enabled = [c for c in NETWORKS if c in chosen and c not in profile_networks]
+    async with Organisation._meta.db.transaction():
+        await lock_organisation(ctx.organisation_id)
+        row = await _row(ctx.organisation_id)
+        before = list(row["enabled_networks"] or [])
+        if before == enabled:
+            return
+        await Organisation.update({Organisation.enabled_networks: enabled}).where(
+            Organisation.id == ctx.organisation_id
+        )
+        await log_change(
+            ctx,
+            "admin_networks_enabled",
+            before={"enabled_networks": before},
+            after={"enabled_networks": enabled},
+        )

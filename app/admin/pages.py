@@ -23,7 +23,7 @@ from app.domain.worktime.org_calendar import WEEKDAY_KEYS
 from app.domain.worktime.production_calendar import available_regions
 from app.identity.organisations import organisation_rules
 from app.web.deps import CurrentActor, Req, Rules, provide_actor, provide_rules
-from app.web.forms import form_int, form_text
+from app.web.forms import form_int, form_list, form_text
 from app.web.guards import roles
 from app.web.rendering import page
 
@@ -34,6 +34,7 @@ TABS = (
     ("admin", "Обзор"),
     ("admin.organisation", "Организация и график"),
     ("admin.departments", "Подразделения"),
+    ("admin.topics", "Темы"),
     ("admin.users", "Пользователи и роли"),
     ("admin.absences", "Отсутствия и замещения"),
     ("admin.profile", "Регламент"),
@@ -48,6 +49,7 @@ NOTICES = {
     "deactivated": "Используется в работе, поэтому не удалено, а отключено.",
     "revoked": "Токен отозван: запросы с ним больше не принимаются.",
     "switched": "Регламент введён в действие; сроки открытых сообщений пересчитаны.",
+    "merged": "Темы объединены: в сообщениях теперь стоит выбранная тема.",
 }
 ADMIN_DEPENDENCIES = {"rules": Provide(provide_rules), "actor": Provide(provide_actor)}
 
@@ -142,6 +144,7 @@ class AdminController(Controller):
             weekdays=list(zip(WEEKDAY_KEYS, admin_org.WEEKDAY_TITLES, strict=True)),
             regions=[(c, admin_org.REGION_TITLES.get(c, c)) for c in available_regions()],
             year=year_view(rules.calendar, _year(request, today.year)),
+            networks=admin_org.network_choices(rules.profile.networks, rules.enabled_networks),
         )
 
     @get("/organisation", name="admin.organisation", opt=ADMIN)
@@ -165,6 +168,17 @@ class AdminController(Controller):
         return await attempt(
             admin_org.save_organisation(actor, form),
             lambda errors: self._organisation(request, rules, 400, form, errors),
+            done(request, rules, "admin.organisation"),
+        )
+
+    @post("/organisation/networks", name="admin.networks.save", opt=ADMIN)
+    async def save_networks(
+        self, request: Req, rules: Rules, actor: CurrentActor, data: Form
+    ) -> Template | Redirect:
+        """Enable networks beyond the profile's list (Penza p.4, Parfino p.3); logged."""
+        return await attempt(
+            admin_org.save_networks(actor, rules.profile.networks, form_list(data, "networks")),
+            lambda errors: self._organisation(request, rules, 400, None, errors),
             done(request, rules, "admin.organisation"),
         )
 

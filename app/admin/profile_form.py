@@ -113,6 +113,7 @@ def apply_form(mapping: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
         timings=timings,
         answer_basis=form["answer_basis"],
         clarification_pauses=form.get("clarification_pauses") == "1",
+        topic_required=form.get("topic_required") == "1",
     )
     return result
 

@@ -1,8 +1,9 @@
 """Every admin page under the name app/__init__.py registers (AdminPagesController).
 
-A Router of the four admin controllers, so that registering this one name serves them all.
+A Router of the admin controllers, so that registering this one name serves them all.
 To register them one by one instead, import AdminController, AdminStaffController,
-AdminProfileController and AdminAccountsController there and drop this module (never both).
+AdminProfileController, AdminAccountsController and AdminTopicsController there and drop
+this module (never both).
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ from __future__ import annotations
 from litestar import Router
 
 from app.admin.pages import AdminController
-from app.admin.settings_pages import AdminAccountsController, AdminProfileController
+from app.admin.settings_pages import (
+    AdminAccountsController,
+    AdminProfileController,
+    AdminTopicsController,
+)
 from app.admin.staff_pages import AdminStaffController
 
 AdminPagesController = Router(
@@ -20,5 +25,6 @@ AdminPagesController = Router(
         AdminStaffController,
         AdminProfileController,
         AdminAccountsController,
+        AdminTopicsController,
     ],
 )

@@ -1,4 +1,4 @@
-"""The administrator's regulation editor, official social accounts and API tokens."""
+"""The administrator's regulation editor, official social accounts, API tokens and topics."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from app.admin import accounts as admin_accounts
 from app.admin import profile_form as admin_profiles
 from app.admin import profiles
+from app.admin import topics as admin_topics
 from app.admin.common import AdminError, AdminNotFound
 from app.admin.pages import (
     ADMIN,
@@ -27,7 +28,7 @@ from app.admin.pages import (
 from app.domain.intake import NETWORKS
 from app.domain.regulation import ProfileError
 from app.web.deps import CurrentActor, Req, Rules
-from app.web.forms import form_text
+from app.web.forms import form_int, form_text
 
 CODE_LIMIT = 60
 
@@ -256,3 +257,86 @@ class AdminAccountsController(Controller):
         """Revoke a token: requests with it are refused from now on."""
         await admin_accounts.revoke(actor, token_id)
         return done(request, rules, "admin.tokens", "revoked")
+
+
+class AdminTopicsController(Controller):
+    """«Темы»: the topic dictionary with synonyms, and the specialists' suggestions."""
+
+    path = "/o/{org_slug:str}/admin/topics"
+    include_in_schema = False
+    dependencies = ADMIN_DEPENDENCIES
+    exception_handlers = {AdminNotFound: not_found}  # noqa: RUF012
+
+    async def _page(
+        self,
+        request: Req,
+        rules: Rules,
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+        error_id: int | None = None,
+    ) -> Template:
+        rows = await admin_topics.topic_rows(rules.id)
+        return admin_page(
+            request,
+            rules,
+            "admin/topics.html",
+            status_code,
+            topics=[r for r in rows if not r.is_suggestion],
+            suggestions=[r for r in rows if r.is_suggestion],
+            errors=errors or {},
+            form=form or {},
+            error_id=error_id,
+        )
+
+    @get("/", name="admin.topics", opt=ADMIN)
+    async def topics(self, request: Req, rules: Rules) -> Template:
+        """The dictionary, the suggestions to accept or merge, the form for a new topic."""
+        return await self._page(request, rules)
+
+    @post("/", name="admin.topics.add", opt=ADMIN)
+    async def add_topic(
+        self, request: Req, rules: Rules, actor: CurrentActor, data: Form
+    ) -> Template | Redirect:
+        """Add a topic with its synonyms."""
+        form = {k: form_text(data, k, 2000) for k in ("name", "synonyms")}
+        return await attempt(
+            admin_topics.add_topic(actor, form["name"], form["synonyms"]),
+            lambda errors: self._page(request, rules, 400, errors, form),
+            done(request, rules, "admin.topics", "added"),
+        )
+
+    @post("/{topic_id:int}", name="admin.topic.save", opt=ADMIN)
+    async def save_topic(
+        self, request: Req, rules: Rules, actor: CurrentActor, topic_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        """Rename a topic (its cases follow) and set its synonyms."""
+        return await attempt(
+            admin_topics.save_topic(
+                actor, topic_id, form_text(data, "name", 200), form_text(data, "synonyms", 4000)
+            ),
+            lambda errors: self._page(request, rules, 400, errors, error_id=topic_id),
+            done(request, rules, "admin.topics"),
+        )
+
+    @post("/{topic_id:int}/merge", name="admin.topic.merge", opt=ADMIN)
+    async def merge_topic(
+        self, request: Req, rules: Rules, actor: CurrentActor, topic_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        """«Объединить с…»: the topic or suggestion goes into the chosen topic, cases too."""
+        return await attempt(
+            admin_topics.merge_topic(actor, topic_id, form_int(data, "target")),
+            lambda errors: self._page(request, rules, 400, errors, error_id=topic_id),
+            done(request, rules, "admin.topics", "merged"),
+        )
+
+    @post("/{topic_id:int}/state", name="admin.topic.state", opt=ADMIN)
+    async def set_state(
+        self, request: Req, rules: Rules, actor: CurrentActor, topic_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        """Switch a topic off or on; accept a suggestion as a topic."""
+        return await attempt(
+            admin_topics.set_topic_state(actor, topic_id, checked(data, "active")),
+            lambda errors: self._page(request, rules, 400, errors, error_id=topic_id),
+            done(request, rules, "admin.topics"),
+        )

@@ -10,13 +10,14 @@ from app.cases.assignments import assignment_action, latest_draft
 from app.cases.drafting import close_pause
 from app.cases.transaction import MAX_COMMENT, CaseError, Outcome
 from app.db.json_columns import json_value
-from app.db.tables import Assignment, Publication
+from app.db.tables import Assignment, Message, Publication
 from app.domain.intake import normalise_url
 from app.domain.lifecycle import (
     AssignmentAction,
     DraftKind,
     Transition,
 )
+from app.domain.networks import publication_link_problem
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
 
@@ -34,6 +35,7 @@ async def publish(
     async def body(
         row: dict[str, Any], rules: OrganisationRules, t: Transition, now: datetime
     ) -> dict[Any, Any]:
+        await check_publication_link(row["message"], clean_url)
         draft = await latest_draft(row["id"])
         await Publication(
             organisation=ctx.organisation_id,
@@ -66,6 +68,14 @@ async def publish(
         "published",
         kind_from_draft=True,
     )
+
+
+async def check_publication_link(message_id: int, url: str) -> None:
+    """The answer is placed in the message's network, under the same post (Parfino p.15)."""
+    message = await Message.select(Message.network, Message.url).where(Message.id == message_id)
+    problem = publication_link_problem(message[0]["network"], message[0]["url"], url)
+    if problem:
+        raise CaseError(problem, "foreign_link")
 
 
 async def record_reply(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +17,10 @@ from app.domain.lifecycle import (
 )
 from app.domain.regulation.model import Importance, RefusalReason
 from app.domain.timers import working_minutes
+from app.domain.topics import missing_topic_ru
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
+from app.intake.topics import add_suggestions, resolve
 
 
 async def mark_for_reaction(
@@ -29,7 +32,8 @@ async def mark_for_reaction(
     repeat_of: int | None = None,
 ) -> Outcome:
     """Needs a reaction: detected-at is now, and every deadline counts from it."""
-    clean_topics = checked_topics(topics)
+    resolved = await resolve(ctx.organisation_id, checked_topics(topics))
+    clean_topics = list(resolved.names)
     if repeat_of is not None:
         await check_repeat_target(ctx, message_id, repeat_of)
 
@@ -46,7 +50,28 @@ async def mark_for_reaction(
             Message.refusal_reason: "",
         }
 
-    return await message_action(ctx, message_id, version, MessageAction.MARK, values, "marked")
+    outcome = await message_action(
+        ctx,
+        message_id,
+        version,
+        MessageAction.MARK,
+        values,
+        "marked",
+        check=topic_check(clean_topics),
+    )
+    await add_suggestions(ctx.organisation_id, resolved.unknown, ctx.user_id)
+    return outcome
+
+
+def topic_check(topics: list[str]) -> Callable[[dict[str, Any], OrganisationRules], None]:
+    """Refuses a message without a topic where the profile requires one (Parfino p.7)."""
+
+    def check(row: dict[str, Any], rules: OrganisationRules) -> None:
+        problem = missing_topic_ru(rules.profile, topics)
+        if problem:
+            raise CaseError(problem, "topic_required")
+
+    return check
 
 
 def screening_wait(row: dict[str, Any], rules: OrganisationRules, now: datetime) -> int:
@@ -129,14 +154,23 @@ async def reclassify(
     ctx: ActorContext, message_id: int, version: int, topics: list[str], importance: Importance
 ) -> Outcome:
     """Change topics or importance; the deadlines are recomputed from detected-at."""
-    clean_topics = checked_topics(topics)
+    resolved = await resolve(ctx.organisation_id, checked_topics(topics))
+    clean_topics = list(resolved.names)
 
     def values(row: dict[str, Any], rules: OrganisationRules, t: Transition) -> dict[Any, Any]:
         return {Message.topics: clean_topics, Message.importance: str(importance)}
 
-    return await message_action(
-        ctx, message_id, version, MessageAction.RECLASSIFY, values, "reclassified"
+    outcome = await message_action(
+        ctx,
+        message_id,
+        version,
+        MessageAction.RECLASSIFY,
+        values,
+        "reclassified",
+        check=topic_check(clean_topics),
     )
+    await add_suggestions(ctx.organisation_id, resolved.unknown, ctx.user_id)
+    return outcome
 
 
 async def hand_over(ctx: ActorContext, message_id: int, version: int) -> Outcome:

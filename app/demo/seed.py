@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.admin.organisation import save_networks
+from app.core import clock
 from app.core.config import get_settings
 from app.db.tables import Department, Organisation, User
 from app.demo.cases import load_demo_cases
+from app.domain.regulation import load_profile
 from app.domain.roles import Role
 from app.identity.accounts import create_user, grant_role
 from app.identity.passwords import cached_hash
+from app.identity.substitutes import actor_context
+from app.intake.topics import add_topics
 from app.reporting.signing_keys import ensure_demo_keys
 
 DEMO_PASSWORD = "otklik-demo"  # noqa: S105 — printed by `make run`, refused in prod
@@ -39,6 +44,8 @@ class DemoOrganisation:
     departments: tuple[tuple[str, tuple[str, ...]], ...]
     roles: tuple[Role, ...]
     executor_department: str
+    # Today's networks beyond the 2020 profile's list (its demo messages come from Telegram).
+    enabled_networks: tuple[str, ...] = ("telegram", "max")
 
 
 # Parfino departments: the distribution list («Указатель рассылки») of the Parfino seed.
@@ -138,6 +145,13 @@ async def load_demo(*, with_cases: bool | None = None) -> None:
             department = departments[spec.executor_department] if role == Role.EXECUTOR else None
             await grant_role(user, organisation, role, department)
         await grant_role(admin, organisation, Role.ADMIN)
+        if organisation._was_created:
+            # Through the administrator's logged setting, as a real organisation would.
+            ctx = await actor_context(admin.id, organisation.id, clock.now().date())
+            networks = load_profile(spec.profile_code).networks
+            await save_networks(ctx, networks, list(spec.enabled_networks))
+        # The topic dictionary starts from the departments' topics (Parfino p.7).
+        await add_topics(organisation.id, (t for _, topics in spec.departments for t in topics))
     # Demo messages in every state; by default not under OTKLIK_ENV=test, where tests
     # build exactly the cases they assert on (test_demo_cases asks for them explicitly).
     if with_cases if with_cases is not None else get_settings().env != "test":

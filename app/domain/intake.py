@@ -14,17 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from app.core.errors import FieldErrors
+from app.domain.networks import NETWORKS, network_refusal_ru
 
-# Networks of Penza p.4 / Parfino p.3, plus Telegram and "other" for manual entry.
-NETWORKS: dict[str, str] = {
-    "vk": "ВКонтакте",
-    "ok": "Одноклассники",
-    "telegram": "Telegram",
-    "facebook": "Facebook",
-    "twitter": "Twitter",
-    "instagram": "Instagram",
-    "other": "Другой источник",
-}
 ATTACHMENT_KINDS = ("photo", "video", "file")
 # Longest text a reply may have in each network (its public limits for a comment or post),
 # shown by the draft preview; "other" has no limit of its own.
@@ -45,10 +36,14 @@ MAX_ATTACHMENTS = 20
 
 
 class IntakeError(FieldErrors):
-    """One or more fields are invalid; `errors` maps field → Russian message."""
+    """One or more fields are invalid; `errors` maps field → Russian message.
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    `network_refused`: a well-formed message whose only fault is its network, which the
+    organisation does not accept (the API answers 422 rather than 400)."""
+
+    def __init__(self, errors: dict[str, str], network_refused: bool = False) -> None:
         super().__init__(errors, detail="; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.network_refused = network_refused and set(errors) == {"network"}
 
 
 @dataclass(frozen=True)
@@ -184,14 +179,24 @@ def _attachments(raw: Mapping[str, Any], errors: dict[str, str]) -> tuple[Attach
     return tuple(result)
 
 
-def validate_incoming(raw: Mapping[str, Any], now: datetime | None = None) -> IncomingMessage:
+def validate_incoming(
+    raw: Mapping[str, Any],
+    now: datetime | None = None,
+    accepted: frozenset[str] | None = None,
+    networks_clause: str = "",
+) -> IncomingMessage:
     """Check and normalise one incoming message; raises IntakeError with every problem.
 
-    With `now`, a publication time more than a day ahead of it is refused."""
+    With `now`, a publication time more than a day ahead of it is refused; with `accepted`
+    (app.domain.networks.accepted_networks), a network outside it (Penza p.4, Parfino p.3)."""
     errors: dict[str, str] = {}
     network = raw.get("network")
+    refused = False
     if network not in NETWORKS:
         errors["network"] = "Выберите социальную сеть из списка."
+    elif accepted is not None and network not in accepted:
+        errors["network"] = network_refusal_ru(str(network), networks_clause)
+        refused = True
     text = _text(raw, "text", MAX_TEXT, errors)
     if not text and "text" not in errors:
         errors["text"] = "Введите текст сообщения."
@@ -207,5 +212,5 @@ def validate_incoming(raw: Mapping[str, Any], now: datetime | None = None) -> In
         attachments=_attachments(raw, errors),
     )
     if errors:
-        raise IntakeError(errors)
+        raise IntakeError(errors, network_refused=refused)
     return message

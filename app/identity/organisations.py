@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.db.json_columns import json_value
 from app.db.tables import Organisation, ProfileCopy
+from app.domain.networks import accepted_networks
 from app.domain.regulation import load_profile
 from app.domain.regulation.model import RegulationProfile
 from app.domain.regulation.profile_io import profile_from_mapping
@@ -27,6 +28,18 @@ class OrganisationRules:
     timezone: str
     profile: RegulationProfile
     calendar: WorkCalendar
+    # Networks the administrator enabled besides the profile's (Penza p.4, Parfino p.3).
+    enabled_networks: tuple[str, ...] = ()
+
+    @property
+    def accepted_networks(self) -> frozenset[str]:
+        """The networks messages may come from: the profile's ∪ the enabled ones."""
+        return accepted_networks(self.profile.networks, self.enabled_networks)
+
+    @property
+    def networks_clause(self) -> str:
+        """The clause of the profile that lists the networks."""
+        return self.profile.clauses.get("networks", "")
 
 
 async def organisation_rules(organisation_id: int) -> OrganisationRules:
@@ -47,7 +60,15 @@ async def organisation_rules(organisation_id: int) -> OrganisationRules:
     else:
         profile = load_profile(row.profile_code)
     calendar = work_calendar_from_settings(row.timezone, row.schedule, row.calendar_options)
-    return OrganisationRules(row.id, row.slug, row.name, row.timezone, profile, calendar)
+    return OrganisationRules(
+        row.id,
+        row.slug,
+        row.name,
+        row.timezone,
+        profile,
+        calendar,
+        tuple(row.enabled_networks or ()),
+    )
 
 
 async def organisation_id_by_slug(slug: str) -> int:

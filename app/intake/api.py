@@ -13,6 +13,7 @@ from litestar.response import Response
 from app.core import clock
 from app.domain.intake import IntakeError, validate_incoming
 from app.identity.api_tokens import TokenOwner
+from app.identity.organisations import organisation_rules
 from app.intake.messages import intake_message
 from app.journal.events import EventActor
 from app.web.guards import API
@@ -68,7 +69,9 @@ class IntakeApiController(Controller):
         description=(
             "Идемпотентно: повторная отправка того же сообщения (сеть + внешний id, "
             "иначе ссылка) возвращает тот же id с created=false. "
-            "Авторизация: заголовок Authorization: Bearer <токен организации>."
+            "Авторизация: заголовок Authorization: Bearer <токен организации>. "
+            "Ошибки полей — 400; сообщение из сети, которую организация не принимает "
+            "(п. 4 / п. 3 Положения, сети включает администратор), — 422 с полем network."
         ),
     )
     async def create_message(
@@ -77,10 +80,17 @@ class IntakeApiController(Controller):
         """Validate and store one message for the token's organisation."""
         owner: TokenOwner = request.state["api_owner"]
         raw = {**data.__dict__, "attachments": [a.__dict__ for a in data.attachments]}
+        rules = await organisation_rules(owner.organisation_id)
         try:
-            incoming = validate_incoming(raw, clock.now())
+            incoming = validate_incoming(
+                raw, clock.now(), rules.accepted_networks, rules.networks_clause
+            )
         except IntakeError as error:
-            raise ValidationException("Сообщение не принято", extra=error.errors) from error
+            # A well-formed message from a network the organisation does not accept: 422.
+            status = 422 if error.network_refused else 400
+            raise ValidationException(
+                "Сообщение не принято", extra=error.errors, status_code=status
+            ) from error
         message_id, created = await intake_message(
             owner.organisation_id, incoming, EventActor(user_id=None, role="api")
         )

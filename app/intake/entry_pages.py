@@ -41,6 +41,11 @@ def _raw_message(form: dict[str, str], rules: Rules) -> dict[str, Any]:
     return raw
 
 
+def entry_networks(rules: Rules) -> dict[str, str]:
+    """The networks the organisation accepts (Penza p.4, Parfino p.3), in the usual order."""
+    return {k: v for k, v in NETWORKS.items() if k in rules.accepted_networks}
+
+
 class ManualEntryController(Controller):
     """«Ручной ввод»: a message the monitoring system did not catch."""
 
@@ -52,9 +57,14 @@ class ManualEntryController(Controller):
     async def form(self, request: Req, rules: Rules) -> Template:
         """The empty form."""
         empty = dict.fromkeys(FIELDS, "")
-        empty["network"] = "vk"
+        empty["network"] = next(iter(entry_networks(rules)), "vk")
         return page(
-            request, "intake/entry.html", form=empty, errors={}, networks=NETWORKS, rules=rules
+            request,
+            "intake/entry.html",
+            form=empty,
+            errors={},
+            networks=entry_networks(rules),
+            rules=rules,
         )
 
     @post("/", name="entry.submit", opt=roles(Role.SPECIALIST))
@@ -67,7 +77,12 @@ class ManualEntryController(Controller):
         """Validate and store; on errors the form comes back with everything typed."""
         form = {k: form_text(data, k, 25_000) for k in FIELDS}
         try:
-            incoming = validate_incoming(_raw_message(form, rules), clock.now())
+            incoming = validate_incoming(
+                _raw_message(form, rules),
+                clock.now(),
+                rules.accepted_networks,
+                rules.networks_clause,
+            )
         except IntakeError as error:
             return page(
                 request,
@@ -75,7 +90,7 @@ class ManualEntryController(Controller):
                 400,
                 form=form,
                 errors=error.errors,
-                networks=NETWORKS,
+                networks=entry_networks(rules),
                 rules=rules,
             )
         user = request.state["current_user"]

@@ -78,6 +78,50 @@
     }
   }
 
+  // Topic suggestions (templates/intake/_topic_field.html): ↓ from the field goes to the list,
+  // ↑/↓ move in it, Enter or a click puts the topic in place of the piece being typed,
+  // Escape goes back to the field. The server fills the list as the field changes.
+  function topicField(el) { return el.closest && el.closest(".topic-field"); }
+
+  function pickTopic(button) {
+    var field = topicField(button);
+    var input = field && field.querySelector(".topic-input");
+    if (!input) return;
+    var parts = input.value.split(",");
+    parts[parts.length - 1] = (parts.length > 1 ? " " : "") + button.dataset.topicPick;
+    input.value = parts.join(",");
+    field.querySelector(".topic-suggestions").innerHTML = "";
+    input.focus();
+  }
+
+  function onTopicKey(event) {
+    var target = event.target;
+    var field = topicField(target);
+    if (!field) return;
+    var options = Array.prototype.slice.call(field.querySelectorAll("[data-topic-pick]"));
+    var input = field.querySelector(".topic-input");
+    var index = options.indexOf(target);
+    if (event.key === "ArrowDown" && options.length) {
+      options[Math.min(index + 1, options.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && index >= 0) {
+      (index === 0 ? input : options[index - 1]).focus();
+    } else if (event.key === "Escape" && options.length) {
+      field.querySelector(".topic-suggestions").innerHTML = "";
+      input.focus();
+    } else if (event.key === "Enter" && index >= 0) {
+      pickTopic(target);
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  }
+
+  function onTopicClick(event) {
+    var button = event.target.closest && event.target.closest("[data-topic-pick]");
+    if (button) { pickTopic(button); event.preventDefault(); }
+  }
+
   // Actions taken inside the queue (a row's form) whose answer has not been swapped in yet.
   var actionsInFlight = [];
 
@@ -173,7 +217,9 @@
     loadIntervals();
     tick();
     setInterval(tick, 1000);
+    document.addEventListener("keydown", onTopicKey, true);
     document.addEventListener("keydown", onKey);
+    document.addEventListener("click", onTopicClick);
     // Destructive admin actions ask first (the server still checks everything).
     document.addEventListener("submit", function (event) {
       var form = event.target;

@@ -12,6 +12,7 @@ from app.db.tables.organisation import (
     Organisation,
     ProfileCopy,
     SocialAccount,
+    Topic,
     User,
 )
 from app.db.tables.oversight import ActivityAlert, Notification, NotificationPreference, Violation
@@ -37,6 +38,7 @@ __all__ = [
     "Report",
     "SigningKey",
     "SocialAccount",
+    "Topic",
     "User",
     "Violation",
 ]

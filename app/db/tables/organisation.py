@@ -20,11 +20,12 @@ from piccolo.table import Table
 
 
 class Network(StrEnum):
-    """Networks of Penza p.4 / Parfino p.3, plus Telegram and manual entry."""
+    """Networks of Penza p.4 / Parfino p.3, today's Telegram and MAX, and manual entry."""
 
     VK = "vk"
     OK = "ok"
     TELEGRAM = "telegram"
+    MAX = "max"
     FACEBOOK = "facebook"
     TWITTER = "twitter"
     INSTAGRAM = "instagram"
@@ -45,6 +46,8 @@ class Organisation(Table):
     calendar_options = JSONB(default={})
     # Timers and alerts as data (app.domain.timers.AlertSettings): warning shares, activity rule.
     alert_settings = JSONB(default={})
+    # Networks the administrator enabled besides the profile's (Penza p.4, Parfino p.3).
+    enabled_networks = Array(Varchar(length=20), default=list)
     # Who receives each scheduled report by agreement (Penza p.20): {"summary": [user ids], …};
     # a report with no list goes to the holders of the profile's recipient roles.
     report_recipients = JSONB(default={})
@@ -154,3 +157,22 @@ class ProfileCopy(Table):
     data = JSONB(default={})
     updated_by = ForeignKey(User, null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Topic(Table):
+    """A topic of an organisation's dictionary (Parfino p.7), with its synonyms.
+
+    Messages store the topic's name (Message.topics, Assignment.topic); a topic typed by a
+    specialist that the dictionary lacks is kept as a suggestion until the administrator
+    accepts it or merges it into a topic. `key` (app.domain.topics.topic_key of the name) is
+    unique per organisation."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False, index=True)
+    name = Varchar(length=120)
+    key = Varchar(length=120)
+    synonyms = Array(Varchar(length=120), default=list)
+    is_active = Boolean(default=True)
+    is_suggestion = Boolean(default=False)
+    suggested_by = ForeignKey(User, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

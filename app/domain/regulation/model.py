@@ -209,6 +209,8 @@ class RegulationProfile:
     screening_undo_minutes: int = 10
     high_importance_report: HighImportanceReport = HighImportanceReport.PROMPTED
     networks: tuple[str, ...] = ()
+    # Marking a message as needing a reaction requires a topic (Parfino p.7: «указывает тему»).
+    topic_required: bool = False
     clauses: Mapping[str, str] = field(default_factory=dict)  # topic -> clause (informational)
 
     def roles_for(self, duty: Duty) -> tuple[Role, ...]:

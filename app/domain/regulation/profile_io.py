@@ -160,6 +160,7 @@ def profile_from_mapping(data: Mapping[str, Any]) -> RegulationProfile:
             "high_importance_report",
         ),
         networks=tuple(str(n) for n in data.get("networks", [])),
+        topic_required=bool(data.get("topic_required", False)),
         clauses=_str_map(data.get("clauses", {}), "clauses", str),
     )
 
@@ -221,5 +222,6 @@ def profile_to_mapping(p: RegulationProfile) -> dict[str, Any]:
         "screening_undo_minutes": p.screening_undo_minutes,
         "high_importance_report": str(p.high_importance_report),
         "networks": list(p.networks),
+        "topic_required": p.topic_required,
         "clauses": dict(p.clauses),
     }

@@ -69,8 +69,9 @@ async def user_id(login: str) -> int:
 
 
 async def admin_events() -> list[dict]:
+    """The administrator's events (the demo's enabling of networks, at its loading, aside)."""
     return await Event.select(Event.kind, Event.actor_role, Event.organisation).where(
-        Event.kind.like("admin_%")
+        Event.kind.like("admin_%") & (Event.kind != "admin_networks_enabled")
     )
 
 
