@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from playwright.sync_api import expect
@@ -19,8 +20,12 @@ def test_penza_p21_immediate_report_from_the_case_reaches_the_head_live(people) 
 
     enter_message(specialist, "penza", f"Прорыв теплотрассы, 40 домов без отопления {uuid.uuid4()}")
     CasePage(specialist).mark("Отопление", important=True)
+    # High importance opens the report at once, pre-filled from the message (p.21).
     box = specialist.get_by_test_id("immediate-report")
-    box.locator("summary").click()
+    expect(box.get_by_test_id("immediate-prompt")).to_be_visible()
+    expect(box.get_by_test_id("immediate-comment")).to_have_value(
+        re.compile("Прорыв теплотрассы, 40 домов без отопления")
+    )
     comment = f"40 домов без отопления, мороз −18 °C. [{uuid.uuid4().hex[:6]}]"
     box.get_by_test_id("immediate-comment").fill(comment)
     with specialist.expect_response(lambda r: r.request.method == "POST"):
