@@ -24,13 +24,24 @@ from app.admin.common import (
 )
 from app.admin.profiles import refresh_open_cases
 from app.db.json_columns import json_value
-from app.db.tables import Organisation
+from app.db.tables import Membership, Organisation
 from app.domain.networks import NETWORKS
+from app.domain.timers import (
+    DEFAULT_IMMEDIATE_REPORT_MINUTES,
+    DEFAULT_UNSCREENED_MINUTES,
+    MAX_UNSCREENED_MINUTES,
+)
 from app.domain.worktime import DayOverride, WeeklySchedule
 from app.domain.worktime.errors import WorktimeError
 from app.domain.worktime.org_calendar import WEEKDAY_KEYS, work_calendar_from_settings
 from app.domain.worktime.production_calendar import available_regions
 from app.identity.actor import ActorContext
+from app.identity.report_recipients import (
+    REPORT_KINDS,
+    agreed_recipients,
+    set_agreed_recipients,
+)
+from app.web.forms import to_int
 
 WEEKDAY_TITLES = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
 REGION_TITLES = {"tatarstan": "Республика Татарстан", "bashkortostan": "Республика Башкортостан"}
@@ -287,4 +298,96 @@ async def save_networks(
             "admin_networks_enabled",
             before={"enabled_networks": before},
             after={"enabled_networks": enabled},
+        )
+
+
+# -- reports and alerts: recipients by agreement (Penza p.20) and the reminder limits --------
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person of the organisation as the recipients' list shows them."""
+
+    id: int
+    full_name: str
+    roles: list[str]
+
+
+@dataclass
+class ReportSettingsForm:
+    """The «Отчёты и оповещения» form as typed."""
+
+    agreed: dict[str, bool] = field(default_factory=dict)  # kind → an explicit list is used
+    users: dict[str, list[int]] = field(default_factory=dict)  # kind → the agreed people
+    unscreened_minutes: str = ""
+    immediate_report_minutes: str = ""
+
+
+async def members_of(organisation_id: int) -> list[Member]:
+    """Everyone with a role in the organisation, by name, with their role codes."""
+    rows = await Membership.select(
+        Membership.user, Membership.user.full_name.as_alias("full_name"), Membership.role
+    ).where(Membership.organisation == organisation_id)
+    people: dict[int, Member] = {}
+    for r in rows:
+        person = people.setdefault(int(r["user"]), Member(int(r["user"]), r["full_name"], []))
+        person.roles.append(str(r["role"]))
+    return sorted(people.values(), key=lambda m: m.full_name)
+
+
+async def report_settings_form(organisation_id: int) -> ReportSettingsForm:
+    """The stored settings as the form shows them."""
+    agreed = await agreed_recipients(organisation_id)
+    row = await _row(organisation_id)
+    alerts = json_value(row["alert_settings"]) or {}
+    return ReportSettingsForm(
+        agreed={k: k in agreed for k in REPORT_KINDS},
+        users={k: agreed.get(k, []) for k in REPORT_KINDS},
+        unscreened_minutes=str(alerts.get("unscreened_minutes", DEFAULT_UNSCREENED_MINUTES)),
+        immediate_report_minutes=str(
+            alerts.get("immediate_report_minutes", DEFAULT_IMMEDIATE_REPORT_MINUTES)
+        ),
+    )
+
+
+def _minutes(text: str, name: str) -> int:
+    value = to_int(text.strip())
+    if value is None or not 1 <= value <= MAX_UNSCREENED_MINUTES:
+        raise refuse(name, f"Целое число минут рабочего времени от 1 до {MAX_UNSCREENED_MINUTES}.")
+    return value
+
+
+async def save_report_settings(ctx: ActorContext, form: ReportSettingsForm) -> None:
+    """Store the agreed recipients and the reminder limits; logged before and after."""
+    errors: dict[str, str] = {}
+    limits: dict[str, int] = {}
+    for name in ("unscreened_minutes", "immediate_report_minutes"):
+        try:
+            limits[name] = _minutes(getattr(form, name), name)
+        except AdminError as error:
+            errors.update(error.errors)
+    for kind in REPORT_KINDS:
+        if form.agreed.get(kind) and not form.users.get(kind):
+            errors[f"users_{kind}"] = "Отметьте хотя бы одного получателя."
+    if errors:
+        raise AdminError(errors)
+    async with Organisation._meta.db.transaction():
+        await lock_organisation(ctx.organisation_id)
+        row = await _row(ctx.organisation_id)
+        alerts_before = json_value(row["alert_settings"]) or {}
+        recipients_before = await agreed_recipients(ctx.organisation_id)
+        await Organisation.update({Organisation.alert_settings: {**alerts_before, **limits}}).where(
+            Organisation.id == ctx.organisation_id
+        )
+        for kind in REPORT_KINDS:
+            chosen = form.users.get(kind, []) if form.agreed.get(kind) else None
+            await set_agreed_recipients(ctx.organisation_id, kind, chosen)
+        await log_change(
+            ctx,
+            "admin_report_settings",
+            before={"recipients": recipients_before, "alerts": alerts_before},
+            after={
+                "recipients": await agreed_recipients(ctx.organisation_id),
+                "alerts": {**alerts_before, **limits},
+            },
         )

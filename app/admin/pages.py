@@ -38,6 +38,7 @@ TABS = (
     ("admin.users", "Пользователи и роли"),
     ("admin.absences", "Отсутствия и замещения"),
     ("admin.profile", "Регламент"),
+    ("admin.reports", "Отчёты и оповещения"),
     ("admin.accounts", "Аккаунты"),
     ("admin.tokens", "API-токены"),
 )

@@ -2,7 +2,8 @@
 
 A Router of the admin controllers, so that registering this one name serves them all.
 To register them one by one instead, import AdminController, AdminStaffController,
-AdminProfileController, AdminAccountsController and AdminTopicsController there and drop
+AdminProfileController, AdminAccountsController, AdminTopicsController and
+AdminReportsController there and drop
 this module (never both).
 """
 
@@ -16,7 +17,7 @@ from app.admin.settings_pages import (
     AdminProfileController,
     AdminTopicsController,
 )
-from app.admin.staff_pages import AdminStaffController
+from app.admin.staff_pages import AdminReportsController, AdminStaffController
 
 AdminPagesController = Router(
     path="/",
@@ -26,5 +27,6 @@ AdminPagesController = Router(
         AdminProfileController,
         AdminAccountsController,
         AdminTopicsController,
+        AdminReportsController,
     ],
 )

@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from app.admin import absences as admin_absences
 from app.admin import departments as admin_departments
+from app.admin import organisation as admin_organisation
 from app.admin import users as admin_users
 from app.admin.common import AdminError, AdminNotFound, people
 from app.admin.pages import (
@@ -271,3 +272,65 @@ class AdminStaffController(Controller):
         """Cancel an absence."""
         await admin_absences.remove_absence(actor, absence_id)
         return done(request, rules, "admin.absences", "deleted")
+
+
+def _report_settings_form(data: dict[str, Any]) -> admin_organisation.ReportSettingsForm:
+    kinds = admin_organisation.REPORT_KINDS
+    return admin_organisation.ReportSettingsForm(
+        agreed={k: form_text(data, f"mode_{k}", 10) == "agreed" for k in kinds},
+        users={
+            k: [n for v in form_list(data, f"users_{k}", 12, 500) if (n := to_int(v)) is not None]
+            for k in kinds
+        },
+        unscreened_minutes=form_text(data, "unscreened_minutes", 12),
+        immediate_report_minutes=form_text(data, "immediate_report_minutes", 12),
+    )
+
+
+class AdminReportsController(Controller):
+    """«Отчёты и оповещения»: who receives the scheduled reports by agreement (Penza p.20)
+    and after how long the unscreened and immediate-report reminders come."""
+
+    path = "/o/{org_slug:str}/admin/reports"
+    include_in_schema = False
+    dependencies = ADMIN_DEPENDENCIES
+
+    async def _page(
+        self,
+        request: Req,
+        rules: Rules,
+        form: admin_organisation.ReportSettingsForm,
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+    ) -> Template:
+        reports = rules.profile.reports
+        return admin_page(
+            request,
+            rules,
+            "admin/reports.html",
+            status_code,
+            form=form,
+            errors=errors or {},
+            members=await admin_organisation.members_of(rules.id),
+            rules_by_kind={"summary": reports.summary, "violations": reports.violations},
+            role_titles=ROLE_TITLES,
+        )
+
+    @get("/", name="admin.reports", opt=ADMIN)
+    async def show(self, request: Req, rules: Rules) -> Template:
+        """The recipients of each report and the reminder limits."""
+        return await self._page(
+            request, rules, await admin_organisation.report_settings_form(rules.id)
+        )
+
+    @post("/", name="admin.reports.save", opt=ADMIN)
+    async def save(
+        self, request: Req, rules: Rules, actor: CurrentActor, data: Form
+    ) -> Template | Redirect:
+        """Save the recipients and limits (logged)."""
+        form = _report_settings_form(data)
+        return await attempt(
+            admin_organisation.save_report_settings(actor, form),
+            lambda errors: self._page(request, rules, form, 400, errors),
+            done(request, rules, "admin.reports"),
+        )
