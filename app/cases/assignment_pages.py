@@ -45,6 +45,7 @@ class PublishForm:
     version: int = 0
     url: str = text_field(1000)
     external_id: str = text_field(200)
+    account: int | None = None  # the official account it was posted from
 
 
 class AssignmentActionsController(Controller):
@@ -186,7 +187,9 @@ class AssignmentActionsController(Controller):
             rules,
             actor,
             message_id,
-            lambda: cases.publish(actor, assignment_id, form.version, form.url, form.external_id),
+            lambda: cases.publish(
+                actor, assignment_id, form.version, form.url, form.external_id, form.account
+            ),
         )
 
     @post(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.cases.publication import official_accounts
 from app.cases.queues import Countdown, countdown
 from app.cases.review import approvers_today, reviewing_roles, right_to_review
 from app.db.json_columns import json_value
@@ -122,6 +123,7 @@ class PublicationView:
     kind: str
     url: str
     published_at: datetime
+    account_name: str = ""  # the official account it was posted from (Penza p.5)
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,14 @@ class AssignmentView:
 
 
 @dataclass(frozen=True)
+class AccountOption:
+    """An official account an answer may be posted from."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class ImmediateSent:
     """An immediate report to the head about this case (Penza p.21, Parfino p.24)."""
 
@@ -208,6 +218,8 @@ class CaseView:
     breaches: list[CaseBreach] = field(default_factory=list)  # seen by overseers
     people: list[PersonOption] = field(default_factory=list)  # a breach's possible person
     immediate: list[ImmediateSent] = field(default_factory=list)
+    # The organisation's official accounts in the message's network (Penza p.5, Parfino p.4).
+    accounts: list[AccountOption] = field(default_factory=list)
 
     @property
     def immediate_comment(self) -> str:
@@ -274,7 +286,9 @@ async def case_view(
         .order_by(Draft.number)
         .output(load_json=True)
     )
-    publications = await Publication.select().where(Publication.message == message_id)
+    publications = await Publication.select(
+        *Publication.all_columns(), Publication.account.name.as_alias("account_name")
+    ).where(Publication.message == message_id)
     events = (
         await Event.select(
             *Event.all_columns(),
@@ -294,7 +308,9 @@ async def case_view(
             department=r["dep"],
             drafts=[view_of(DraftView, d) for d in drafts if d["assignment"] == r["id"]],
             publications=[
-                view_of(PublicationView, p) for p in publications if p["assignment"] == r["id"]
+                view_of(PublicationView, p, account_name=p["account_name"] or "")
+                for p in publications
+                if p["assignment"] == r["id"]
             ],
             **_assignment_actions(
                 rules, ctx, r, [d for d in drafts if d["assignment"] == r["id"]], approvers
@@ -327,7 +343,9 @@ async def case_view(
         .where(ImmediateReport.message == message_id)
         .order_by(ImmediateReport.id)
     )
+    accounts = await official_accounts(rules.id, message["network"])
     return CaseView(
+        accounts=[view_of(AccountOption, a) for a in accounts],
         immediate=[
             view_of(ImmediateSent, r, author_name=r["author_name"] or "") for r in immediate
         ],

@@ -10,7 +10,7 @@ from app.cases.assignments import assignment_action, latest_draft
 from app.cases.drafting import close_pause
 from app.cases.transaction import MAX_COMMENT, CaseError, Outcome
 from app.db.json_columns import json_value
-from app.db.tables import Assignment, Message, Publication
+from app.db.tables import Assignment, Message, Publication, SocialAccount
 from app.domain.intake import normalise_url
 from app.domain.lifecycle import (
     AssignmentAction,
@@ -23,9 +23,15 @@ from app.identity.organisations import OrganisationRules
 
 
 async def publish(
-    ctx: ActorContext, assignment_id: int, version: int, url: str, external_id: str = ""
+    ctx: ActorContext,
+    assignment_id: int,
+    version: int,
+    url: str,
+    external_id: str = "",
+    account_id: int | None = None,
 ) -> Outcome:
-    """Record the approved text as posted in the network (Parfino p.15): its link."""
+    """Record the approved text as posted in the network (Parfino p.15): its link, and the
+    organisation's official account it was posted from (Penza p.5, Parfino p.4)."""
     try:
         clean_url = normalise_url(url)
     except ValueError as error:
@@ -35,7 +41,8 @@ async def publish(
     async def body(
         row: dict[str, Any], rules: OrganisationRules, t: Transition, now: datetime
     ) -> dict[Any, Any]:
-        await check_publication_link(row["message"], clean_url)
+        network = await check_publication_link(row["message"], clean_url)
+        account = await official_account(ctx.organisation_id, network, account_id)
         draft = await latest_draft(row["id"])
         await Publication(
             organisation=ctx.organisation_id,
@@ -45,6 +52,7 @@ async def publish(
             kind=draft["kind"],
             url=clean_url,
             external_id=external_id,
+            account=account,
             published_by=ctx.user_id,
             published_at=now,
         ).save()
@@ -70,12 +78,39 @@ async def publish(
     )
 
 
-async def check_publication_link(message_id: int, url: str) -> None:
-    """The answer is placed in the message's network, under the same post (Parfino p.15)."""
+async def check_publication_link(message_id: int, url: str) -> str:
+    """The answer is placed in the message's network, under the same post (Parfino p.15);
+    the message's network."""
     message = await Message.select(Message.network, Message.url).where(Message.id == message_id)
     problem = publication_link_problem(message[0]["network"], message[0]["url"], url)
     if problem:
         raise CaseError(problem, "foreign_link")
+    return str(message[0]["network"])
+
+
+async def official_accounts(organisation_id: int, network: str) -> list[dict[str, Any]]:
+    """The organisation's active official accounts in a network (Penza p.5, Parfino p.4)."""
+    return await SocialAccount.select(SocialAccount.id, SocialAccount.name).where(
+        (SocialAccount.organisation == organisation_id)
+        & (SocialAccount.network == network)
+        & SocialAccount.is_active.eq(True)
+    )
+
+
+async def official_account(organisation_id: int, network: str, chosen: int | None) -> int | None:
+    """The official account the answer was posted from: the chosen one, the only one, or
+    none when the organisation keeps no account in this network (the page says so)."""
+    accounts = [a["id"] for a in await official_accounts(organisation_id, network)]
+    if not accounts:
+        return None
+    if chosen is None and len(accounts) == 1:
+        return accounts[0]
+    if chosen not in accounts:
+        raise CaseError(
+            "Выберите официальный аккаунт организации, от имени которого размещён ответ.",
+            "account_required",
+        )
+    return chosen
 
 
 async def record_reply(
