@@ -28,6 +28,7 @@ from app.deadlines.sweep import SweepResult, sweep_organisation
 from app.demo.history_plan import SEED, HistoryCase, HistoryEvent, plan_history
 from app.demo.history_texts import OUTSIDE_REASON
 from app.demo.history_towns import TOWNS
+from app.demo.password import DEMO_PASSWORD
 from app.domain.intake import validate_incoming
 from app.domain.lifecycle import DraftKind
 from app.domain.regulation.model import REFUSAL_TITLES, Duty, Importance, RefusalReason
@@ -200,8 +201,6 @@ def _by_prefix(names: dict[str, int], prefix: str) -> int:
 async def _executors(slug: str, rules: OrganisationRules, day: Any) -> dict[int, ActorContext]:
     """One executor per answering department, by department id: the seeded demo executor and
     invented colleagues (created once, with the demo password)."""
-    from app.demo.seed import DEMO_PASSWORD  # seed imports this module
-
     names = await _department_ids(rules.id)
     organisation = await Organisation.objects().where(Organisation.id == rules.id).first()
     assert organisation is not None
@@ -250,8 +249,9 @@ async def has_history(organisation_id: int) -> bool:
     )
 
 
-async def load_history(slug: str, seed: int = SEED) -> int:
-    """Play the organisation's history unless it has one; returns how many messages."""
+async def load_history(slug: str, seed: int = SEED, messages: int = 0) -> int:
+    """Play the organisation's history unless it has one; returns how many messages
+    (`messages` > 0 plays fewer than the town's number: the test does)."""
     org = await Organisation.select(Organisation.id, Organisation.alert_settings).where(
         Organisation.slug == slug
     )
@@ -259,7 +259,7 @@ async def load_history(slug: str, seed: int = SEED) -> int:
         return 0
     rules = await organisation_rules(int(org[0]["id"]))
     anchor = clock.now().replace(second=0, microsecond=0)
-    plan, events = plan_history(slug, rules.calendar, anchor, seed)
+    plan, events = plan_history(slug, rules.calendar, anchor, seed, messages)
     today = anchor.astimezone(rules.calendar.tz).date()
     names = await _department_ids(rules.id)
     town = TOWNS[slug]

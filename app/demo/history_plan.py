@@ -198,7 +198,11 @@ def _new_case(
         addr = f"{burst[1]}, {addr.split(', ')[1]}"
     key = f"history-{p.slug}-{n}"
     if scenario == "refuse":
-        reason = rng.choices(list(REFUSALS), (2, 2, 3, 1, 6))[0]
+        refused = sum(1 for c in p.cases if c.reason)
+        reasons = list(REFUSALS)  # each reason once first, then as often as they come
+        reason = (
+            reasons[refused] if refused < len(reasons) else rng.choices(reasons, (2, 2, 3, 1, 6))[0]
+        )
         text = _fill(rng.choice(REFUSALS[reason]), addr, who.first)
         return HistoryCase(key, network, text, url, who.name, author_url, posted, reason=reason)
     season = _topics_in_season(posted.astimezone(p.calendar.tz).month)
@@ -329,18 +333,23 @@ def _case_events(p: _Planner, n: int, case: HistoryCase, scenario: str) -> None:
 
 
 def plan_history(
-    slug: str, calendar: WorkCalendar, anchor: datetime, seed: int = SEED
+    slug: str, calendar: WorkCalendar, anchor: datetime, seed: int = SEED, messages: int = 0
 ) -> tuple[list[HistoryCase], list[HistoryEvent]]:
-    """The cases of the organisation and their events, oldest first."""
+    """The cases of the organisation (`messages`, else the town's number) and their events,
+    oldest first."""
     town = TOWNS[slug]
     p = _Planner(slug, town, calendar, anchor, random.Random(f"{seed}:{slug}"))
     names, weights = zip(*SCENARIOS, strict=True)
     burst = (_burst_topic(p), p.rng.choice(town.streets))
     posts: list[tuple[datetime, tuple[Topic, str] | None]]
-    posts = [(t, None) for t in _posting_instants(p, town.messages)]
+    posts = [(t, None) for t in _posting_instants(p, messages or town.messages)]
     posts += [(t, burst) for t in _burst_instants(p)]
     for n, (posted, about) in enumerate(sorted(posts, key=lambda x: x[0])):
-        scenario = "answer" if about else p.rng.choices(names, weights)[0]
+        scenario = p.rng.choices(names, weights)[0]
+        if n < len(names):
+            scenario = names[n]  # each scenario once first, then as often as they come
+        if about:
+            scenario = "answer"
         if scenario == "outside" and slug != "penza":
             scenario = "answer"  # Parfino sets no outside-competence step
         case = _new_case(p, n, posted, scenario, about)

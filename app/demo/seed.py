@@ -11,12 +11,11 @@ from app.core.config import get_settings
 from app.db.tables import Department, Organisation, User
 from app.demo.cases import load_demo_cases
 from app.demo.history import load_histories
+from app.demo.password import DEMO_PASSWORD
 from app.domain.roles import Role
 from app.identity.accounts import create_user, grant_role
 from app.identity.passwords import cached_hash
 from app.reporting.signing_keys import ensure_demo_keys
-
-DEMO_PASSWORD = "otklik-demo"  # noqa: S105 — printed by `make run`, refused in prod
 
 # A five-day 40-hour week (Labour Code art. 91) with a lunch hour.
 FIVE_DAY_40H = {
