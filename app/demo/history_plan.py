@@ -286,11 +286,12 @@ def _assignment(
         p.add(t, n, "approve", dept)
         t = p.work(t, 3, 20)
         p.add(t, n, "publish", dept, arg=p.answer_url(case))
-        if p.rng.random() < 0.15:
-            return  # the author never answered
-        t = p.work(t, 30, 900)
-        p.add(t, n, "reply", dept, text=_fill(p.rng.choice(REPLIES), addr, first))
-        t = p.work(t, *draft_time)
+        if p.rng.random() < 0.2:  # the author never answered: a final answer after two days
+            t = p.work(t, 900, 1100)
+        else:
+            t = p.work(t, 30, 900)
+            p.add(t, n, "reply", dept, text=_fill(p.rng.choice(REPLIES), addr, first))
+            t = p.work(t, *draft_time)
     p.add(t, n, "draft", dept, arg="final", text=answer)
     rounds = p.rng.choice((1, 1, 1, 2)) if scenario == "revision" else 0
     for _ in range(rounds):
