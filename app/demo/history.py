@@ -16,7 +16,9 @@ import asyncio
 import os
 import sys
 from asyncio.subprocess import PIPE
+from bisect import bisect_left
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -43,7 +45,18 @@ from app.journal.events import EventActor
 
 HISTORY_PREFIX = "history-"
 SWEEP_AT = time(15, 0)  # local: once a working day
+LANES = 4  # cases played side by side within a window
+# The instant of the event being played, per task: the app clock reads it during the load.
+_AT: ContextVar[datetime] = ContextVar("demo_history_at")
 READ_AFTER = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class _Boundary:
+    """The end of a window of events: a local midnight or a sweep of the timers."""
+
+    at: datetime
+    sweep: bool
 
 
 @dataclass
@@ -231,15 +244,42 @@ async def _people(slug: str, organisation_id: int, day: Any) -> dict[Role, Actor
     return people
 
 
-def _sweep_instants(rules: OrganisationRules, start: datetime, end: datetime) -> list[datetime]:
-    day = start.astimezone(rules.calendar.tz).date()
+def _boundaries(rules: OrganisationRules, start: datetime, end: datetime) -> list[_Boundary]:
+    """Local midnights (a repeat's earlier case is always in an earlier window) and the daily
+    sweeps of working days, from `start` to `end` (swept last)."""
+    tz = rules.calendar.tz
+    day = start.astimezone(tz).date()
     out = []
-    while day <= end.date():
-        instant = datetime.combine(day, SWEEP_AT, tzinfo=rules.calendar.tz)
-        if start <= instant < end and rules.calendar.is_working_time(instant):
-            out.append(instant)
+    while day <= end.astimezone(tz).date():
+        midnight = datetime.combine(day, time(0), tzinfo=tz)
+        swept = datetime.combine(day, SWEEP_AT, tzinfo=tz)
+        if start < midnight < end:
+            out.append(_Boundary(midnight, sweep=False))
+        if start < swept < end and rules.calendar.is_working_time(swept):
+            out.append(_Boundary(swept, sweep=True))
         day += timedelta(days=1)
-    return [*out, end]
+    return [*out, _Boundary(end, sweep=True)]
+
+
+async def _play(h: _History, events: list[HistoryEvent]) -> None:
+    """One case's events of a window, in order, each at its instant (this task's clock)."""
+    for event in events:
+        _AT.set(event.at)
+        await ACTIONS[event.action](h, event)
+
+
+async def _play_window(h: _History, events: list[HistoryEvent]) -> None:
+    """The events of a window: cases side by side (their database round trips overlap)."""
+    by_case: dict[int, list[HistoryEvent]] = {}
+    for event in events:
+        by_case.setdefault(event.case, []).append(event)
+    lanes = asyncio.Semaphore(LANES)
+
+    async def lane(case_events: list[HistoryEvent]) -> None:
+        async with lanes:
+            await _play(h, case_events)
+
+    await asyncio.gather(*(lane(e) for e in by_case.values()))
 
 
 async def has_history(organisation_id: int) -> bool:
@@ -271,25 +311,25 @@ async def load_history(slug: str, seed: int = SEED, messages: int = 0) -> int:
         {prefix: _by_prefix(names, prefix) for prefix in prefixes},
         plan,
     )
-    sweeps = _sweep_instants(rules, events[0].at, anchor) if events else [anchor]
+    settings = org[0]["alert_settings"]
+    boundaries = _boundaries(rules, events[0].at, anchor) if events else []
+    instants = [e.at for e in events]
     previous = clock._now
+    _AT.set(anchor)
+    clock.set_clock(_AT.get)
     try:
-        for event in events:
-            while sweeps and sweeps[0] < event.at:
-                await _sweep(rules.id, sweeps.pop(0), org[0]["alert_settings"])
-            clock.set_clock(lambda at=event.at: at)  # type: ignore[misc]
-            await ACTIONS[event.action](history, event)
-        for at in sweeps:
-            await _sweep(rules.id, at, org[0]["alert_settings"])
+        done = 0
+        for boundary in boundaries:
+            upto = bisect_left(instants, boundary.at, lo=done)
+            await _play_window(history, events[done:upto])
+            done = upto
+            if boundary.sweep:
+                _AT.set(boundary.at)
+                await sweep_organisation(rules.id, boundary.at, SweepResult(), None, settings)
     finally:
         clock.set_clock(previous)
     await _mark_read(rules.id, anchor - READ_AFTER)
     return len(history.ids)
-
-
-async def _sweep(organisation_id: int, at: datetime, settings: Any) -> None:
-    clock.set_clock(lambda: at)
-    await sweep_organisation(organisation_id, at, SweepResult(), None, settings)
 
 
 async def _mark_read(organisation_id: int, before: datetime) -> None:
@@ -330,7 +370,7 @@ async def _main(slug: str) -> None:
     import app.db  # noqa: F401  (the tables' engine)
     from app.db.piccolo_conf import DB
 
-    await DB.start_connection_pool(min_size=1, max_size=2)
+    await DB.start_connection_pool(min_size=1, max_size=LANES + 1)
     try:
         print(await load_history(slug))
     finally:
