@@ -34,7 +34,10 @@ async def _demo(*, with_history: bool = True) -> None:
     from app.db.piccolo_conf import DB
     from app.demo.seed import load_demo
 
-    await DB.start_connection_pool(min_size=1, max_size=4)
+    # Demo data: no commit waits for the disk (a crash would lose only the last few).
+    await DB.start_connection_pool(
+        min_size=1, max_size=4, server_settings={"synchronous_commit": "off"}
+    )
     try:
         await load_demo(with_history=with_history)
     finally:

@@ -144,6 +144,7 @@ async def load_demo(*, with_cases: bool | None = None, with_history: bool | None
     if with_cases if with_cases is not None else get_settings().env != "test":
         await load_demo_cases()
     # The same default: tests that need the history load it themselves (tests/integration/demo).
+    # After the cases, so that their repeat finds its own earlier case, not a history one.
     if with_history if with_history is not None else get_settings().env != "test":
         await load_histories([spec.slug for spec in DEMO_ORGANISATIONS])
     await ensure_demo_keys()  # reports are signed with a self-signed demo certificate
