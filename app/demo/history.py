@@ -7,6 +7,10 @@ the services write; a step closed after its due instant becomes a violation ther
 recording the steps still open past their due instant, escalating and detecting activity.
 Notifications older than a day are marked read (their e-mails as sent): people saw them.
 
+Speed (a few thousand actions): each organisation plays in a process of its own, and within
+a window (up to a local midnight or a sweep) its cases run side by side, each task with its
+own instant (the app clock reads a context variable), so database round trips overlap.
+
 Idempotent: an organisation that already has history messages gets none.
 """
 
@@ -27,7 +31,7 @@ from app.cases import actions as cases
 from app.core import clock
 from app.db.tables import Assignment, Department, Message, Notification, Organisation, User
 from app.deadlines.sweep import SweepResult, sweep_organisation
-from app.demo.history_plan import SEED, HistoryCase, HistoryEvent, plan_history
+from app.demo.history_plan import HISTORY_PREFIX, SEED, HistoryCase, HistoryEvent, plan_history
 from app.demo.history_texts import OUTSIDE_REASON
 from app.demo.history_towns import TOWNS
 from app.demo.password import DEMO_PASSWORD
@@ -43,7 +47,6 @@ from app.identity.substitutes import actor_context
 from app.intake.messages import intake_message
 from app.journal.events import EventActor
 
-HISTORY_PREFIX = "history-"
 SWEEP_AT = time(15, 0)  # local: once a working day
 LANES = 4  # cases played side by side within a window
 # The instant of the event being played, per task: the app clock reads it during the load.

@@ -32,6 +32,7 @@ from app.demo.history_texts import (
 from app.demo.history_towns import TOWNS, Town
 from app.domain.worktime import WorkCalendar
 
+HISTORY_PREFIX = "history-"  # external ids of history messages: how a loaded history is known
 SEED = 20_200_421  # the Penza decree's date: any fixed number would do
 HISTORY_DAYS = 91
 # Share of posts per hour of the day (people write in the evening too, rarely at night).
@@ -196,7 +197,7 @@ def _new_case(
     addr = p.address()
     if burst is not None:
         addr = f"{burst[1]}, {addr.split(', ')[1]}"
-    key = f"history-{p.slug}-{n}"
+    key = f"{HISTORY_PREFIX}{p.slug}-{n}"
     if scenario == "refuse":
         refused = sum(1 for c in p.cases if c.reason)
         reasons = list(REFUSALS)  # each reason once first, then as often as they come
