@@ -48,7 +48,7 @@ SCENARIOS = (
     ("outside", 5),
 )
 LATE_SHARE = 0.1  # assignments where one step drags on past its budget
-BURST_SIZE = 9  # one morning of many posts on one question (heightened activity)
+BURST_SIZE = 11  # one morning of many posts on one question (heightened activity)
 
 
 @dataclass
