@@ -25,6 +25,7 @@ from app.demo.history_texts import (
     REPLIES,
     RESUBMIT_TAIL,
     RETURN_COMMENTS,
+    SPLIT_PARTNERS,
     SURNAMES,
     TOPICS,
     Topic,
@@ -211,8 +212,13 @@ def _new_case(
     topics = [topic]
     if scenario == "split":
         own = p.town.routes[topic.key][1]
-        others = [t for t in season if p.town.routes[t.key][1] != own]
-        topics.append(rng.choice(others))
+        others = [
+            t
+            for t in season
+            if t.key in SPLIT_PARTNERS[topic.key] and p.town.routes[t.key][1] != own
+        ]
+        if others:  # else one department answers it all
+            topics.append(rng.choice(others))
     complaint = rng.choice(topic.complaints)
     text = _fill(complaint, addr, who.first)
     if len(topics) == 2:

@@ -262,6 +262,24 @@ TOPICS = (
     ),
 )
 
+# Questions that come together in one post (the second goes to another department, split).
+SPLIT_PARTNERS = {
+    "roads": ("lighting", "snow", "water", "transport"),
+    "snow": ("roads", "garbage", "transport"),
+    "garbage": ("trees", "dogs", "snow", "housing"),
+    "lighting": ("roads", "trees", "school"),
+    "heating": ("housing", "school", "water"),
+    "water": ("roads", "heating"),
+    "housing": ("garbage", "heating", "playground"),
+    "transport": ("roads", "snow"),
+    "playground": ("dogs", "trees", "housing"),
+    "dogs": ("garbage", "playground", "school"),
+    "trees": ("lighting", "garbage", "playground"),
+    "school": ("roads", "lighting", "heating"),
+    "culture": ("transport", "social"),
+    "social": ("housing", "culture"),
+}
+
 # Posts that are not processed, by refusal reason (Penza p.17, Parfino p.20).
 REFUSALS = {
     "harm_intent": (
