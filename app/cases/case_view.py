@@ -8,7 +8,7 @@ from typing import Any
 
 from app.cases.publication import official_accounts
 from app.cases.queues import Countdown, countdown
-from app.cases.review import approvers_today, reviewing_roles, right_to_review
+from app.cases.review import approvers_today, assignment_actions
 from app.db.json_columns import json_value
 from app.db.rows import view_of
 from app.db.tables import (
@@ -37,7 +37,7 @@ from app.domain.lifecycle import (
     MessageState,
     available_actions,
 )
-from app.domain.regulation.model import REFUSAL_TITLES, Duty, Importance, RefusalReason
+from app.domain.regulation.model import REFUSAL_TITLES, Importance, RefusalReason
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
 from app.intake.repeats import EarlierCase, earlier_cases
@@ -312,7 +312,7 @@ async def case_view(
                 for p in publications
                 if p["assignment"] == r["id"]
             ],
-            **_assignment_actions(
+            **assignment_actions(
                 rules, ctx, r, [d for d in drafts if d["assignment"] == r["id"]], approvers
             ),
         )
@@ -365,35 +365,6 @@ async def case_view(
         earlier=view_of(EarlierCaseView, earlier) if earlier else None,
         departments=[view_of(DepartmentChoice, d) for d in departments],
     )
-
-
-# Executor actions are offered only on assignments of the executor's own departments.
-_EXECUTOR_ACTIONS = {"submit_draft", "resubmit", "return_outside_competence"}
-
-
-def _assignment_actions(
-    rules: OrganisationRules,
-    ctx: ActorContext,
-    row: dict[str, Any],
-    drafts: list[dict[str, Any]],
-    approvers: set[int],
-) -> dict[str, Any]:
-    """The actions this person may take on the assignment, and the four-eyes note."""
-    state = AssignmentState(row["state"])
-    roles, note = ctx.roles, ""
-    if state is AssignmentState.DRAFT_SUBMITTED:
-        right = right_to_review(ctx, rules, drafts, approvers)
-        note = right.note_ru
-        if right.in_stead:
-            roles = reviewing_roles(ctx, rules)
-        elif not right.allowed:
-            roles = ctx.roles - frozenset(rules.profile.roles_for(Duty.APPROVE))
-    actions = [
-        str(a)
-        for a in available_actions(state, roles, rules.profile)
-        if str(a) not in _EXECUTOR_ACTIONS or row["department"] in ctx.department_ids
-    ]
-    return {"actions": actions, "review_note": note}
 
 
 def _deadlines(rules: OrganisationRules, message: dict[str, Any]) -> list[DeadlineView]:

@@ -1,4 +1,4 @@
-"""Four eyes in the services: who may review an assignment's current draft (app.domain.review)."""
+"""Who may act on an assignment: four eyes (app.domain.review) and the actions offered."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from app.core import clock
 from app.db.tables import Draft
-from app.domain.lifecycle import AssignmentAction
+from app.domain.lifecycle import AssignmentAction, AssignmentState, available_actions
 from app.domain.regulation.model import Duty
 from app.domain.review import DraftVersion, ReviewRight, draft_authors, review_right
 from app.domain.roles import Role
@@ -57,3 +57,32 @@ async def assignment_drafts(assignment_id: int) -> list[dict[str, Any]]:
 def reviewing_roles(ctx: ActorContext, rules: OrganisationRules) -> frozenset[Role]:
     """The roles of a person reviewing in the approver's stead: theirs and the approver's."""
     return ctx.roles | frozenset(rules.profile.roles_for(Duty.APPROVE))
+
+
+# Executor actions are offered only on assignments of the executor's own departments.
+_EXECUTOR_ACTIONS = {"submit_draft", "resubmit", "return_outside_competence"}
+
+
+def assignment_actions(
+    rules: OrganisationRules,
+    ctx: ActorContext,
+    row: dict[str, Any],
+    drafts: list[dict[str, Any]],
+    approvers: set[int],
+) -> dict[str, Any]:
+    """The actions this person may take on the assignment, and the four-eyes note."""
+    state = AssignmentState(row["state"])
+    roles, note = ctx.roles, ""
+    if state is AssignmentState.DRAFT_SUBMITTED:
+        right = right_to_review(ctx, rules, drafts, approvers)
+        note = right.note_ru
+        if right.in_stead:
+            roles = reviewing_roles(ctx, rules)
+        elif not right.allowed:
+            roles = ctx.roles - frozenset(rules.profile.roles_for(Duty.APPROVE))
+    actions = [
+        str(a)
+        for a in available_actions(state, roles, rules.profile)
+        if str(a) not in _EXECUTOR_ACTIONS or row["department"] in ctx.department_ids
+    ]
+    return {"actions": actions, "review_note": note}

@@ -29,11 +29,19 @@ def _exit_on_sigterm() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-async def _demo() -> None:
+async def _demo(*, with_history: bool = True) -> None:
     import app.db  # noqa: F401
+    from app.db.piccolo_conf import DB
     from app.demo.seed import load_demo
 
-    await load_demo()
+    # Demo data: no commit waits for the disk (a crash would lose only the last few).
+    await DB.start_connection_pool(
+        min_size=1, max_size=4, server_settings={"synchronous_commit": "off"}
+    )
+    try:
+        await load_demo(with_history=with_history)
+    finally:
+        await DB.close_connection_pool()
 
 
 def _refuse_demo_in_prod() -> None:
@@ -48,12 +56,12 @@ def cmd_migrate(_: argparse.Namespace) -> None:
         print("Миграции применены.")
 
 
-def cmd_demo(_: argparse.Namespace) -> None:
-    """Load the demo organisations and users (idempotent)."""
+def cmd_demo(args: argparse.Namespace) -> None:
+    """Load the demo organisations, users, cases and three months of history (idempotent)."""
     _refuse_demo_in_prod()
     with servers():
         asyncio.run(migrate())
-        asyncio.run(_demo())
+        asyncio.run(_demo(with_history=not args.without_history))
         _print_demo_logins()
 
 
@@ -289,7 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="веб-портал")
     sub.add_parser("worker", help="обработчик фоновых задач (arq)")
     sub.add_parser("migrate", help="применить миграции")
-    sub.add_parser("demo", help="загрузить демонстрационные данные")
+    demo = sub.add_parser("demo", help="загрузить демонстрационные данные")
+    demo.add_argument(
+        "--without-history", action="store_true", help="без истории за три месяца (быстрее)"
+    )
     sub.add_parser("check", help="проверить базу данных, Redis и обработчик")
     sub.add_parser("sweep", help="один проход таймеров: предупреждения, сроки, нарушения")
     calendar = sub.add_parser("calendar", help="производственный календарь года по месяцам")

@@ -12,6 +12,8 @@ from app.core import clock
 from app.core.config import get_settings
 from app.db.tables import Department, Organisation, User
 from app.demo.cases import load_demo_cases
+from app.demo.history import load_histories
+from app.demo.password import DEMO_PASSWORD
 from app.domain.regulation import load_profile
 from app.domain.roles import Role
 from app.identity.accounts import create_user, grant_role
@@ -19,8 +21,6 @@ from app.identity.passwords import cached_hash
 from app.identity.substitutes import actor_context
 from app.intake.topics import add_topics
 from app.reporting.signing_keys import ensure_demo_keys
-
-DEMO_PASSWORD = "otklik-demo"  # noqa: S105 — printed by `make run`, refused in prod
 
 # A five-day 40-hour week (Labour Code art. 91) with a lunch hour.
 FIVE_DAY_40H = {
@@ -121,8 +121,9 @@ async def _user(login: str, full_name: str) -> User:
     return await create_user(login, full_name, "", password_hash=cached_hash(DEMO_PASSWORD))
 
 
-async def load_demo(*, with_cases: bool | None = None) -> None:
-    """Create the demo organisations, departments and users unless they exist, then cases."""
+async def load_demo(*, with_cases: bool | None = None, with_history: bool | None = None) -> None:
+    """Create the demo organisations, departments and users unless they exist, then cases,
+    then three months of history (app/demo/history.py)."""
     admin = await _user("admin", "Администратор системы")
     for spec in DEMO_ORGANISATIONS:
         organisation = await Organisation.objects().get_or_create(
@@ -156,4 +157,8 @@ async def load_demo(*, with_cases: bool | None = None) -> None:
     # build exactly the cases they assert on (test_demo_cases asks for them explicitly).
     if with_cases if with_cases is not None else get_settings().env != "test":
         await load_demo_cases()
+    # The same default: tests that need the history load it themselves (tests/integration/demo).
+    # After the cases, so that their repeat finds its own earlier case, not a history one.
+    if with_history if with_history is not None else get_settings().env != "test":
+        await load_histories([spec.slug for spec in DEMO_ORGANISATIONS])
     await ensure_demo_keys()  # reports are signed with a self-signed demo certificate
