@@ -313,7 +313,7 @@ class AdminReportsController(Controller):
             errors=errors or {},
             members=await admin_organisation.members_of(rules.id),
             rules_by_kind={"summary": reports.summary, "violations": reports.violations},
-            role_titles=ROLE_TITLES,
+            role_titles={role: rules.profile.title(role) for role in Role},
         )
 
     @get("/", name="admin.reports", opt=ADMIN)
