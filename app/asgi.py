@@ -86,7 +86,13 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from app.reporting.oversight_pages import OversightController
     from app.reporting.pages import ReportsController, VerifyController
     from app.web.auth import AuthController
-    from app.web.errors import RefusedInput, error_page, internal_error_page
+    from app.web.errors import (
+        RefusedInput,
+        ServerUnavailable,
+        error_page,
+        internal_error_page,
+        unavailable_page,
+    )
     from app.web.guards import PUBLIC, access_guard
     from app.web.health import healthz
     from app.web.security import security_headers
@@ -148,6 +154,8 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
                 secure=settings.is_prod,
                 httponly=True,
                 samesite="lax",
+                # Tokens, not sessions; and /healthz must answer while Redis is down.
+                exclude=["^/api/", "^/healthz$", "^/static/"],
             ).middleware,
         ],
         csrf_config=CSRFConfig(
@@ -164,6 +172,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             PermissionDeniedException: error_page,
             NotFoundException: error_page,
             RefusedInput: error_page,
+            ServerUnavailable: unavailable_page,
             HTTP_500_INTERNAL_SERVER_ERROR: internal_error_page,
         },
         on_startup=[start_pool],

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import time
 from typing import Any, ClassVar
 
 from arq import cron
 from arq.connections import RedisSettings
+from arq.worker import create_worker
 
 import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.core.config import get_settings
+from app.core.outages import is_outage
 from tasks.heartbeat import heartbeat
 from tasks.reports import deliver_reports, remind_immediate
 from tasks.timers import send_emails, sweep_timers
+
+log = logging.getLogger("otklik.worker")
+
+FIRST_PAUSE_SECONDS = 0.5
+LONGEST_PAUSE_SECONDS = 30.0
+# A worker that ran this long before losing a server was healthy: the pauses start over.
+HEALTHY_AFTER_SECONDS = 60.0
 
 
 def redis_settings() -> RedisSettings:
@@ -26,7 +39,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     """Open the database pool and beat once, so /healthz sees the worker at once."""
     from app.db.piccolo_conf import DB
 
-    await DB.start_connection_pool(min_size=1, max_size=5)
+    if DB.pool is None:  # a reconnecting worker keeps the pool it had
+        await DB.start_connection_pool(min_size=1, max_size=5)
     await heartbeat(ctx)
 
 
@@ -34,7 +48,8 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     """Close the database pool."""
     from app.db.piccolo_conf import DB
 
-    await DB.close_connection_pool()
+    if DB.pool is not None:
+        await DB.close_connection_pool()
 
 
 class WorkerSettings:
@@ -73,3 +88,47 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     health_check_interval = 30
+
+
+async def run_until_stopped(
+    settings: RedisSettings | None = None, *, handle_signals: bool = True
+) -> None:
+    """Run the arq worker; when Redis or PostgreSQL goes away, reconnect with backoff.
+
+    arq itself gives up when Redis drops during polling; this loop builds a new worker
+    after a pause that doubles (up to 30 s) while the server stays down. Other failures
+    and Ctrl-C / SIGTERM stop the worker as before.
+    """
+    settings = settings or redis_settings()
+    # Fail fast inside one attempt; the backoff between attempts is ours.
+    settings.conn_retries = 0
+    pause = FIRST_PAUSE_SECONDS
+    while True:
+        worker = create_worker(
+            WorkerSettings,  # type: ignore[arg-type]
+            redis_settings=settings,
+            handle_signals=handle_signals,
+        )
+        started = time.monotonic()
+        try:
+            await worker.async_run()
+            return
+        except asyncio.CancelledError:
+            return  # SIGINT / SIGTERM (arq cancels its main task), or our caller cancelled
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            if time.monotonic() - started >= HEALTHY_AFTER_SECONDS:
+                pause = FIRST_PAUSE_SECONDS
+            log.warning(
+                "worker lost a server (%s: %s); reconnecting in %.1f s",
+                type(exc).__name__,
+                exc,
+                pause,
+            )
+        finally:
+            # Closing talks to Redis, which may be the server that went away.
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await worker.close()
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, LONGEST_PAUSE_SECONDS)

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -97,36 +96,37 @@ def cmd_worker(_: argparse.Namespace) -> None:
     """Run the arq worker (timers, notifications, reports)."""
     _exit_on_sigterm()
     with servers():
-        from arq.worker import run_worker
+        from tasks.worker import run_until_stopped
 
-        from tasks.worker import WorkerSettings, redis_settings
-
-        run_worker(WorkerSettings, redis_settings=redis_settings())  # type: ignore[arg-type]
+        asyncio.run(run_until_stopped())
 
 
 def cmd_run(_: argparse.Namespace) -> None:
-    """Development: embedded servers, migrations, demo data, web and worker; Ctrl-C stops all."""
+    """Development: embedded servers, migrations, demo data, web and worker; Ctrl-C stops all.
+
+    A part that dies (a server, the web, the worker) is restarted; the others go on.
+    """
+    from app.cli.supervisor import Child, Supervisor
+
     _refuse_demo_in_prod()
     _exit_on_sigterm()
-    children: list[subprocess.Popen[bytes]] = []
-    with servers():
+    exe = [sys.executable, "-m", "app.cli"]
+    children = {"worker": Child([*exe, "worker"]), "web": Child([*exe, "serve"])}
+    with servers() as embedded:
         try:
             asyncio.run(migrate())
             asyncio.run(_demo())
             settings = get_settings()
-            exe = [sys.executable, "-m", "app.cli"]
-            # Children get the URLs in their environment, so they join our servers.
-            children.append(subprocess.Popen([*exe, "worker"]))  # noqa: S603
-            children.append(subprocess.Popen([*exe, "serve"]))  # noqa: S603
+            for child in children.values():
+                child.restart()
             print(f"\nОтклик: http://{settings.host}:{settings.port}/", flush=True)
             _print_demo_logins()
             print("Остановить: Ctrl-C\n", flush=True)
-            while all(child.poll() is None for child in children):
-                time.sleep(0.5)
+            Supervisor([*embedded.items(), *children.items()]).run_forever()
         except KeyboardInterrupt:
             pass
         finally:
-            _stop_children(children)
+            _stop_children([c.process for c in children.values() if c.process is not None])
 
 
 def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:

@@ -11,28 +11,34 @@ from app.core.config import get_settings
 
 
 @contextlib.contextmanager
-def servers() -> Iterator[None]:
-    """Make DATABASE_URL and REDIS_URL usable: start embedded servers for the unset ones."""
+def servers() -> Iterator[dict[str, Any]]:
+    """Make DATABASE_URL and REDIS_URL usable: start embedded servers for the unset ones.
+
+    Yields the embedded servers this process started, by name (for `otklik run` to watch).
+    """
     settings = get_settings()
     if settings.database_url and settings.redis_url:
-        yield
+        yield {}
         return
     from app.core.embedded import EmbeddedPostgres, EmbeddedRedis
 
     started: list[Any] = []
+    named: dict[str, Any] = {}
     try:
         if not settings.database_url:
             postgres = EmbeddedPostgres(settings.var_dir / "pgdata")
             postgres.start()
             started.append(postgres)
+            named["PostgreSQL"] = postgres
             os.environ["DATABASE_URL"] = postgres.url
         if not settings.redis_url:
             redis = EmbeddedRedis(settings.var_dir / "redis")
             redis.start()
             started.append(redis)
+            named["Redis"] = redis
             os.environ["REDIS_URL"] = redis.url
         get_settings.cache_clear()
-        yield
+        yield named
     finally:
         for server in reversed(started):
             server.stop()

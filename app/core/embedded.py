@@ -26,19 +26,31 @@ _MAX_SOCKET_PATH = 100
 
 
 def _pid_alive(pid: int) -> bool:
+    """A running process (a zombie, dead but not yet reaped, is not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
 
 
 def _read_pid(path: Path) -> int | None:
     try:
         return int(path.read_text().strip())
     except (OSError, ValueError):
+        return None
+
+
+def _read_first_line_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
         return None
 
 
@@ -144,8 +156,16 @@ class EmbeddedRedis:
             "redis.rdb",
             "--pidfile",
             str(self.pidfile),
+            # Persistence, so that sessions survive a restart: a snapshot after a minute with a
+            # change, and the append-only log synced every second (a kill loses at most that).
+            # Separate arguments: redis-server would read "60 1" as one (empty) save rule.
             "--save",
-            "60 1",
+            "60",
+            "1",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
             # A bound on memory; when it is reached, the keys closest to expiry go first
             # (sign-in counters, live-update leftovers), long-lived sessions last.
             "--maxmemory",
@@ -166,6 +186,17 @@ class EmbeddedRedis:
                 log = (self.directory / "redis.log").read_text(errors="replace")[-2000:]
                 raise RuntimeError(f"embedded Redis did not start:\n{log}")
             time.sleep(0.05)
+
+    def running(self) -> bool:
+        """Whether the server answers (ours or the one another otklik process runs)."""
+        if self.process is not None and self.process.poll() is not None:
+            return False
+        return self._answers()
+
+    def restart(self) -> None:
+        """Start the server again after it died (same socket: clients reconnect to it)."""
+        self.process = None
+        self.start()
 
     def stop(self) -> None:
         """Stop the server if this process started it."""
@@ -214,6 +245,28 @@ class EmbeddedPostgres:
     def url(self) -> str:
         socket_dir = self.server.get_postmaster_info().socket_dir
         return f"postgresql://postgres:@/{self.database}?host={socket_dir}"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.pgdata / "postmaster.pid"
+
+    def running(self) -> bool:
+        """Whether the postmaster of our data directory is alive."""
+        pid = _read_first_line_pid(self.pidfile)
+        return self.server is not None and pid is not None and _pid_alive(pid)
+
+    def restart(self) -> None:
+        """Start the server again after it died (same data and socket directory)."""
+        if self.server is None:
+            self.start()
+            return
+        _clear_stale_pg_handles(self.pgdata)
+        pid = _read_first_line_pid(self.pidfile)
+        if pid is not None and not _pid_alive(pid):
+            # A dead (or zombie) postmaster's lock file would stop the new one from starting.
+            self.pidfile.unlink(missing_ok=True)
+        with self.server._lock:  # what pgserver holds while it starts a server
+            self.server.ensure_postgres_running()
 
     def stop(self) -> None:
         """Release our handle; pgserver stops the server when the last handle goes."""

@@ -1,4 +1,4 @@
-"""Error pages: what a person (or an API client) sees for 400, 401, 403 and 404."""
+"""Error pages: what a person (or an API client) sees for 400, 401, 403, 404, 500 and 503."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ import secrets
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import ClientException, HTTPException, NotAuthorizedException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    NotAuthorizedException,
+    ServiceUnavailableException,
+)
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
+
+from app.core.outages import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, which_server
 
 log = logging.getLogger("otklik.web")
 
@@ -56,8 +63,47 @@ def _wants_json(request: Request[Any, Any, Any]) -> bool:
     )
 
 
+class ServerUnavailable(ServiceUnavailableException):
+    """PostgreSQL or Redis is down: 503 with Retry-After (the page asks to retry in a minute)."""
+
+
+def unavailable_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """503 with Retry-After: a Russian page for a browser, JSON for the API."""
+    server = which_server(exc) or (exc.detail if isinstance(exc, ServerUnavailable) else "?")
+    log.warning(
+        "%s unavailable (%s), 503 for %s %s",
+        server,
+        type(exc).__name__,
+        request.method,
+        request.url.path,
+    )
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if _wants_json(request):
+        return Response(
+            {"status_code": 503, "detail": UNAVAILABLE_MESSAGE},
+            status_code=503,
+            headers=headers,
+        )
+    return Template(
+        "web/error.html",
+        context={
+            "title": "Сервис временно недоступен",
+            "message": UNAVAILABLE_MESSAGE,
+            "current_user": None,
+            "active_membership": None,
+        },
+        status_code=503,
+        headers=headers,
+    )
+
+
 def internal_error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """A failure of ours: logged with its traceback under an incident code the page shows."""
+    """A failure of ours: logged with its traceback under an incident code the page shows.
+
+    A failure because PostgreSQL or Redis is down is not ours: it answers 503 instead.
+    """
+    if which_server(exc) is not None:
+        return unavailable_page(request, exc)
     incident = secrets.token_hex(4)
     log.error(
         "unhandled error, incident %s, %s %s",

@@ -19,8 +19,9 @@ from app.domain.roles import Role
 from app.identity.accounts import CurrentUser, load_current_user
 from app.identity.api_tokens import token_owner
 from app.identity.substitutes import actor_context
-from app.web.errors import RefusedInput
+from app.web.errors import RefusedInput, ServerUnavailable
 from app.web.forms import MAX_INT
+from app.web.sessions import session_unavailable
 
 PUBLIC: dict[str, Any] = {"access": "public"}
 SIGNED_IN: dict[str, Any] = {"access": "signed_in"}
@@ -69,6 +70,8 @@ async def access_guard(
         connection.state["api_owner"] = owner
         return
     user = await current_user(connection)
+    if user is None and session_unavailable(connection):
+        raise ServerUnavailable("redis")  # the session is there, but cannot be read now
     if user is None:
         raise NotAuthorizedException("Войдите в систему.")
     if access == "signed_in":

@@ -34,6 +34,8 @@ async def system_health(redis: Redis) -> dict[str, Any]:
         "ok": age is not None and age <= WORKER_STALE_AFTER_SECONDS,
         "heartbeat_age_seconds": age,
     }
-    core_ok = report["database"]["ok"] and report["redis"]["ok"]
-    report["status"] = "ok" if core_ok else "down"
+    down = [part for part in ("database", "redis") if not report[part]["ok"]]
+    report["status"] = "down" if down else "ok"
+    if down:
+        report["down"] = down
     return report

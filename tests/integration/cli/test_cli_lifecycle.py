@@ -10,8 +10,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+import psutil
 import pytest
 
 
@@ -37,14 +39,14 @@ def _pid_in(path: Path) -> int:
     return int(path.read_text().split()[0])
 
 
-def _start(var_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _start(var_dir: Path, port: int, output: Any = subprocess.PIPE) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(OTKLIK_ENV="dev", OTKLIK_VAR_DIR=str(var_dir), PORT=str(port), LOG_LEVEL="warning")
     return subprocess.Popen(
         [sys.executable, "-m", "app.cli", "run"],
         env=env,
         start_new_session=True,  # its own process group, as a terminal gives it
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
     )
 
@@ -67,16 +69,63 @@ def _server_pids(var_dir: Path) -> tuple[int, int]:
     return _pid_in(var_dir / "pgdata" / "postmaster.pid"), _pid_in(var_dir / "redis" / "redis.pid")
 
 
+def _restarted(var_dir: Path, old_pids: tuple[int, int], timeout: float = 20) -> tuple[int, int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pids = _server_pids(var_dir)
+        except (OSError, ValueError):
+            pids = old_pids
+        if all(new != old and _alive(new) for new, old in zip(pids, old_pids, strict=True)):
+            return pids
+        time.sleep(0.1)
+    raise AssertionError(f"a killed server was not restarted: {old_pids} → {pids}")
+
+
+def _web_and_worker(pid: int) -> list[int]:
+    return sorted(
+        child.pid
+        for child in psutil.Process(pid).children()
+        if "app.cli" in " ".join(child.cmdline())
+    )
+
+
+def _kill_with_children(pid: int) -> None:
+    process = psutil.Process(pid)
+    everything = [process, *process.children(recursive=True)]
+    for each in everything:
+        each.kill()
+    psutil.wait_procs(everything, timeout=5)
+
+
 @pytest.mark.usefixtures("servers")
-def test_run_serves_then_ctrl_c_and_crash_leave_nothing_behind(tmp_path: Path) -> None:
+def test_run_serves_restarts_a_killed_server_and_leaves_nothing_behind(tmp_path: Path) -> None:
     var_dir = tmp_path / "var"
     port = _free_port()
 
-    process = _start(var_dir, port)
+    log = tmp_path / "run.log"
+    with log.open("wb") as output:
+        process = _start(var_dir, port, output)
     _wait_healthy(port, process)
     login = httpx.get(f"http://127.0.0.1:{port}/login")
     assert "Вход в систему" in login.text
-    postgres_pid, redis_pid = _server_pids(var_dir)
+
+    # A killed server is restarted; the web and the worker go on (neither is restarted).
+    children = _web_and_worker(process.pid)
+    assert len(children) == 2
+    killed = _server_pids(var_dir)
+    os.kill(killed[1], signal.SIGKILL)  # Redis
+    _kill_with_children(killed[0])  # PostgreSQL, its backends included
+    postgres_pid, redis_pid = _restarted(var_dir, killed)
+    deadline = time.monotonic() + 30
+    while httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code != 200:
+        assert time.monotonic() < deadline, "the web did not recover"
+        time.sleep(0.2)
+    assert process.poll() is None, "otklik run stopped"
+    assert _web_and_worker(process.pid) == children, "the web or the worker was restarted"
+    assert httpx.get(f"http://127.0.0.1:{port}/login").status_code == 200
+    run_log = log.read_text(errors="replace")
+    assert "Redis restarted" in run_log and "PostgreSQL restarted" in run_log
 
     # Crash: the whole group is SIGKILLed; the servers outlive it.
     os.killpg(process.pid, signal.SIGKILL)
