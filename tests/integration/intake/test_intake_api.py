@@ -126,3 +126,18 @@ async def test_openapi_schema_is_published_with_the_intake_endpoint(client) -> N
     schema = response.json()
     assert "/api/v1/messages" in schema["paths"]
     assert "/login" not in schema["paths"]
+
+
+async def test_openapi_states_every_answer_and_the_limits_the_validation_enforces(client) -> None:
+    schema = (await client.get("/api/schema/openapi.json")).json()
+    answers = schema["paths"]["/api/v1/messages"]["post"]["responses"]
+    assert {"200", "201", "400", "401", "413", "422"} <= set(answers)
+    fields = schema["components"]["schemas"]["MessageIn"]["properties"]
+    assert set(fields["network"]["enum"]) >= {"vk", "ok", "telegram", "max"}
+    assert fields["text"]["maxLength"] == 20_000 and fields["author_name"]["maxLength"] == 300
+    assert fields["url"]["pattern"].startswith("^[Hh][Tt][Tt][Pp]")
+    item = schema["components"]["schemas"]["AttachmentIn"]["properties"]
+    assert item["kind"]["enum"] == ["photo", "video", "file"]
+    assert (
+        schema["components"]["schemas"]["MessageIn"]["properties"]["attachments"]["maxItems"] == 20
+    )
