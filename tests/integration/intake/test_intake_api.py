@@ -141,3 +141,25 @@ async def test_openapi_states_every_answer_and_the_limits_the_validation_enforce
     assert (
         schema["components"]["schemas"]["MessageIn"]["properties"]["attachments"]["maxItems"] == 20
     )
+
+
+async def test_an_edited_repost_is_kept_as_an_edit_and_shown_on_the_case(client, token) -> None:
+    from app.db.tables import Event, Message
+    from tests.integration.conftest import sign_in
+
+    first = await client.post("/api/v1/messages", json=POST, headers=bearer(token))
+    message_id = first.json()["id"]
+    edited = {**POST, "text": "Исправлено автором: фонари не горят уже неделю"}
+    again = await client.post("/api/v1/messages", json=edited, headers=bearer(token))
+    assert (again.status_code, again.json()) == (200, {"id": message_id, "created": False})
+    same = await client.post("/api/v1/messages", json=edited, headers=bearer(token))
+    assert same.status_code == 200
+    edits = await Event.select(Event.comment).where(
+        (Event.message == message_id) & (Event.kind == "message_edited")
+    )
+    assert [e["comment"] for e in edits] == [edited["text"]]  # once, not per repeat
+    stored = await Message.select(Message.text).where(Message.id == message_id)
+    assert stored[0]["text"] == POST["text"]  # what was screened stays
+    await sign_in(client, "penza-specialist")
+    page = await client.get(f"/o/penza/cases/{message_id}/")
+    assert 'data-testid="message-edited"' in page.text and edited["text"] in page.text
