@@ -21,6 +21,7 @@ from app.identity.api_tokens import token_owner
 from app.identity.substitutes import actor_context
 from app.web.errors import RefusedInput, ServerUnavailable
 from app.web.forms import MAX_INT
+from app.web.security import CSRF_COOKIE, csrf_cookie_matches
 from app.web.sessions import session_unavailable
 
 PUBLIC: dict[str, Any] = {"access": "public"}
@@ -74,6 +75,14 @@ async def access_guard(
         raise ServerUnavailable("redis")  # the session is there, but cannot be read now
     if user is None:
         raise NotAuthorizedException("Войдите в систему.")
+    if not csrf_cookie_matches(
+        str(connection.scope.get("method", "GET")),
+        connection.session,
+        connection.cookies.get(CSRF_COOKIE, ""),
+    ):
+        raise PermissionDeniedException(
+            "Форма открыта в другом сеансе: обновите страницу и повторите действие."
+        )
     if access == "signed_in":
         return
     allowed: frozenset[Role] = handler.opt.get("roles", frozenset())
