@@ -26,7 +26,7 @@ _DRIVER_OUTAGES: tuple[type[BaseException], ...] = (
 )
 # Socket errors count only when they come out of a database or Redis driver (a missing
 # media file is not an outage).
-_SOCKET_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError)
+_SOCKET_ERRORS: tuple[type[BaseException], ...] = (OSError,)  # refused, reset, timed out
 _DRIVER_MODULES = ("asyncpg", "redis", "piccolo.engine")
 
 
