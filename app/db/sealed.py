@@ -25,6 +25,7 @@ from app.db.tables import SigningKey, StoredSecret
 SIGNING_KEY = "signing-key"
 SIGNING_KEY_PASSWORD = "signing-key-password"  # noqa: S105 (a context label, not a password)
 MAX_SECRET_CHARS = 4096
+SMTP_PASSWORD = "smtp-password"  # noqa: S105 (the name a stored secret goes by)
 
 
 def secret_context(name: str) -> str:
