@@ -78,7 +78,11 @@ async def rotate_keys() -> tuple[str, int]:
         raise SystemExit("Задайте OTKLIK_KEY_FILE: новый ключ записывается в файл ключей.")
     new = Key.generate()
     write_key_file(settings.key_file, [new, *read_key_file(settings.key_file)])
-    count = await reseal_all(load_keyring(settings))
+    keyring = load_keyring(settings)
+    count = await reseal_all(keyring)
+    # A web or worker process that read the file just before may have sealed a value with
+    # the old key meanwhile: a second pass catches it before the old key goes.
+    count += await reseal_all(keyring)
     write_key_file(settings.key_file, [new])
     return new.key_id, count
 

@@ -27,18 +27,34 @@ def read_key_file(path: Path) -> list[Key]:
     return keys
 
 
-def write_key_file(path: Path, keys: list[Key]) -> None:
-    """Replace the key file atomically (mode 0600), current key first."""
+def _written(path: Path, keys: list[Key]) -> Path:
+    """A temporary file (mode 0600) next to `path` holding the keys."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "# Otklik: keys of secrets at rest (AES-256-GCM); the first one seals.\n"
     text += "".join(f"{key.encoded()}\n" for key in keys)
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as file:
         file.write(text)
         file.flush()
         os.fsync(file.fileno())
-    temporary.replace(path)
+    return temporary
+
+
+def write_key_file(path: Path, keys: list[Key]) -> None:
+    """Replace the key file atomically (mode 0600), current key first."""
+    _written(path, keys).replace(path)
+
+
+def _create_key_file(path: Path) -> None:
+    """A first key, unless another process (the web, the worker) has just made the file."""
+    temporary = _written(path, [Key.generate()])
+    try:
+        os.link(temporary, path)  # fails when the file exists: never two different keys
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
 
 
 def load_keyring(settings: Settings | None = None) -> Keyring:
@@ -49,8 +65,8 @@ def load_keyring(settings: Settings | None = None) -> Keyring:
     if settings.key_file is not None:
         keys = read_key_file(settings.key_file)
         if not keys and not settings.is_prod:
-            keys = [Key.generate()]
-            write_key_file(settings.key_file, keys)
+            _create_key_file(settings.key_file)
+            keys = read_key_file(settings.key_file)
     if not keys:
         return Keyring(derived, legacy_secret=settings.secret_key)
     retired = (*(k for k in keys[1:] if k != derived), derived)
