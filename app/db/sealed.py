@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.table import Table
 
+from app.core import clock
 from app.core.keyring import load_keyring
-from app.core.secrets import Keyring, is_current, key_id_of, mask, reseal, seal, unseal
+from app.core.secrets import Keyring, SecretError, is_current, key_id_of, mask, reseal, seal, unseal
 from app.db.tables import SigningKey, StoredSecret
 
 SIGNING_KEY = "signing-key"
@@ -51,8 +51,10 @@ SEALED_COLUMNS = (
 
 async def put_secret(name: str, value: str) -> None:
     """Store (or replace) a named secret, sealed with the current key."""
+    if not value or len(value) > MAX_SECRET_CHARS:
+        raise SecretError(f"Секрет должен быть непустым и не длиннее {MAX_SECRET_CHARS} знаков.")
     token = seal(value.encode(), load_keyring(), secret_context(name))
-    now = datetime.now(UTC)
+    now = clock.now()
     await StoredSecret.insert(
         StoredSecret(name=name, sealed_value=token, updated_at=now)
     ).on_conflict(
