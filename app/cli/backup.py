@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from app.core.errors import UserError
 
@@ -67,8 +68,21 @@ def _tool(places: Places, name: str) -> str:
     return found
 
 
-def _run(command: list[str], what: str) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+def _without_password(url: str) -> tuple[str, dict[str, str]]:
+    """The URL without its password, and the environment that carries it (not seen in `ps`)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url, dict(os.environ)
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}@{host}" + (f":{parts.port}" if parts.port else "")
+    env = {**os.environ, "PGPASSWORD": unquote(parts.password)}
+    return urlunsplit(parts._replace(netloc=netloc)), env
+
+
+def _run(command: list[str], what: str, url: str) -> None:
+    safe_url, env = _without_password(url)
+    command = [safe_url if part == url else part.replace(url, safe_url) for part in command]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)  # noqa: S603
     if done.returncode != 0:
         # The error text of pg_* names tables and options, never passwords (the URL is an arg).
         raise BackupError(f"{what}: {done.stderr.strip()[-500:] or done.returncode}")
@@ -99,6 +113,7 @@ def make_backup(target: Path, places: Places) -> dict[str, Any]:
             [_tool(places, "pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
              f"--file={dump}", f"--dbname={places.database_url}"],
             "Выгрузка базы данных не удалась",
+            places.database_url,
         )  # fmt: skip
         members: dict[str, Path] = {DATABASE: dump}
         for name, folder in places.folders.items():
@@ -143,7 +158,8 @@ def _unpack(archive: Path, staging: Path) -> dict[str, Any]:
             if first is None or first.name != MANIFEST or not first.isfile():
                 raise _refuse("это не архив Отклика (нет описи manifest.json)")
             manifest = json.loads(tar.extractfile(first).read())  # type: ignore[union-attr]
-            expected = manifest.get("files") if manifest.get("format") == FORMAT else None
+            ours = isinstance(manifest, dict) and manifest.get("format") == FORMAT
+            expected = manifest.get("files") if ours else None
             if not isinstance(expected, dict) or DATABASE not in expected:
                 raise _refuse("опись архива не в формате резервной копии Отклика")
             seen: set[str] = set()
@@ -174,6 +190,7 @@ def _extract_checked(tar: tarfile.TarFile, member: tarfile.TarInfo, out: Path, m
         while chunk := source.read(CHUNK):
             digest.update(chunk)
             file.write(chunk)
+    meta = meta if isinstance(meta, dict) else {}
     if member.size != meta.get("size") or digest.hexdigest() != meta.get("sha256"):
         raise _refuse(f"контрольная сумма файла {member.name} не совпадает (архив повреждён)")
 
@@ -214,6 +231,7 @@ def _restore_database(dump: Path, places: Places) -> None:
             str(dump),
         ],
         "Архив не восстановлен: выгрузка базы данных не читается. Ничего не изменено",
+        places.database_url,
     )
     # One transaction: the old schema goes and the dump's comes, or nothing changes.
     _run(
@@ -224,6 +242,7 @@ def _restore_database(dump: Path, places: Places) -> None:
          "--command=CREATE SCHEMA public", f"--file={script}"],
         "Архив не восстановлен: база данных не приняла выгрузку (остановите портал "
         "и обработчик задач и повторите). База данных не изменена",
+        places.database_url,
     )  # fmt: skip
 
 
