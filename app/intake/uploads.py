@@ -51,15 +51,17 @@ def incoming_directory(organisation_id: int) -> Path:
     return get_settings().media_dir / INCOMING / str(int(organisation_id))
 
 
-def _gigabytes(size: int) -> str:
-    return f"{size / 1024**3:.1f}".replace(".", ",")
+def _size_ru(size: int) -> str:
+    if size >= 1024**3:
+        return f"{size / 1024**3:.1f} ГБ".replace(".", ",")
+    return f"{size / 1024**2:.0f} МБ"
 
 
 def quota_error(quota: int, used: int) -> MediaError:
     """The Russian refusal when the organisation's room for files is used up."""
     return MediaError(
         "Место для вложений организации исчерпано: "
-        f"занято {_gigabytes(used)} ГБ из {_gigabytes(quota)} ГБ. "
+        f"занято {_size_ru(used)} из {_size_ru(quota)}. "
         "Файл не сохранён — обратитесь к администратору портала.",
         "quota",
     )

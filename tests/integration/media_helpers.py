@@ -8,9 +8,11 @@ from typing import Any
 from app.intake.uploads import DEFAULT_QUOTA_BYTES, place_uploads, receive_upload
 
 
-async def chunks_of(data: bytes, size: int = 7) -> AsyncIterator[bytes]:
-    """`data` in small chunks (7 bytes: the sniffed head spans several)."""
-    for start in range(0, len(data), size):
+async def chunks_of(data: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:
+    """`data` in chunks; the first 70 bytes in 7-byte pieces, so the sniffed head spans several."""
+    for start in range(0, min(len(data), 70), 7):
+        yield data[start : start + 7]
+    for start in range(70, len(data), size):
         yield data[start : start + size]
 
 
