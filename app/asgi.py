@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from app.web.errors import RefusedInput, error_page, internal_error_page
     from app.web.guards import PUBLIC, access_guard
     from app.web.health import healthz
-    from app.web.security import security_headers
+    from app.web.security import CSRF_COOKIE, security_headers
     from app.web.sessions import RotatingSessionConfig
 
     settings = settings or get_settings()
@@ -152,7 +152,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="otklik_csrf",
+            cookie_name=CSRF_COOKIE,
             cookie_secure=settings.is_prod,
             cookie_samesite="strict",
             header_name="x-csrftoken",

@@ -60,6 +60,9 @@ EVENT_TITLES: dict[str, str] = {
     "returned_outside_competence": "Возвращено: вопрос не относится к полномочиям",
     "message_assignment_returned": "Возвращено на распределение",
     "message_complete": "Работа по сообщению завершена",
+    "message_edited": "Автор изменил текст сообщения",
+    "breach_recorded": "Зафиксировано нарушение",
+    "breach_decided": "Принято решение по нарушению",
 }
 
 
@@ -220,6 +223,11 @@ class CaseView:
     immediate: list[ImmediateSent] = field(default_factory=list)
     # The organisation's official accounts in the message's network (Penza p.5, Parfino p.4).
     accounts: list[AccountOption] = field(default_factory=list)
+
+    @property
+    def latest_edit(self) -> EventView | None:
+        """The author's latest edit of the post after it was collected (the new text)."""
+        return next((e for e in reversed(self.events) if e.kind == "message_edited"), None)
 
     @property
     def immediate_comment(self) -> str:

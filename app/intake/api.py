@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, post
 from litestar.exceptions import ValidationException
-from litestar.params import JSONBody
+from litestar.openapi import ResponseSpec
+from litestar.params import JSONBody, KwargDefinition
 from litestar.response import Response
 
 from app.core import clock
-from app.domain.intake import IntakeError, validate_incoming
+from app.domain.intake import (
+    ATTACHMENT_KINDS,
+    MAX_ATTACHMENTS,
+    MAX_EXTERNAL_ID,
+    MAX_NAME,
+    MAX_TEXT,
+    MAX_URL,
+    IntakeError,
+    validate_incoming,
+)
+from app.domain.networks import NETWORKS
 from app.identity.api_tokens import TokenOwner
 from app.identity.organisations import organisation_rules
 from app.intake.messages import intake_message
@@ -22,28 +33,64 @@ from app.web.guards import API
 MAX_API_BODY_BYTES = 256 * 1024
 
 
+# What the Russian validation (app.domain.intake) accepts, stated in the schema: a link is
+# http(s) without spaces, a text has a visible character. Documented here, enforced there.
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\\/]+[^\s\\]*$"
+TEXT_PATTERN = r"\S"
+
+
+def _limit(size: int, description: str = "", pattern: str = "") -> KwargDefinition:
+    """The schema's limit of a field (documented; the Russian validation enforces it)."""
+    return KwargDefinition(
+        max_length=size, description=description or None, pattern=pattern or None
+    )
+
+
 @dataclass
 class AttachmentIn:
     """A photo, video or file of the post, by URL."""
 
-    url: str
-    kind: str = "photo"
-    name: str = ""
+    url: Annotated[str, _limit(MAX_URL, "http(s)-ссылка", URL_PATTERN)]
+    kind: Annotated[str, KwargDefinition(schema_extra={"enum": list(ATTACHMENT_KINDS)})] = "photo"
+    name: Annotated[str, _limit(MAX_NAME)] = ""
 
 
 @dataclass
 class MessageIn:
     """A post or comment found by a monitoring system."""
 
-    network: str
-    text: str
-    external_id: str | None = None
-    url: str | None = None
-    author_name: str | None = None
-    author_url: str | None = None
-    author_external_id: str | None = None
-    posted_at: str | None = field(default=None, metadata={"description": "ISO 8601 with zone"})
-    attachments: list[AttachmentIn] = field(default_factory=list)
+    network: Annotated[
+        str,
+        KwargDefinition(
+            schema_extra={"enum": list(NETWORKS)},
+            description="Сеть; организация принимает сети своего регламента и включённые "
+            "администратором (иначе 422)",
+        ),
+    ]
+    text: Annotated[str, _limit(MAX_TEXT, "Текст сообщения", TEXT_PATTERN)]
+    external_id: Annotated[str | None, _limit(MAX_EXTERNAL_ID)] = None
+    url: Annotated[str | None, _limit(MAX_URL, "http(s)-ссылка на сообщение", URL_PATTERN)] = None
+    author_name: Annotated[str | None, _limit(MAX_NAME)] = None
+    author_url: Annotated[str | None, _limit(MAX_URL, "", URL_PATTERN)] = None
+    author_external_id: Annotated[str | None, _limit(MAX_EXTERNAL_ID)] = None
+    posted_at: Annotated[
+        str | None,
+        KwargDefinition(
+            description="ISO 8601 с часовым поясом; не раньше 2000 года и не позже завтрашнего дня"
+        ),
+    ] = None
+    attachments: Annotated[list[AttachmentIn], KwargDefinition(max_items=MAX_ATTACHMENTS)] = field(
+        default_factory=list
+    )
+
+
+@dataclass
+class IntakeErrorBody:
+    """A refused message: Russian messages by field in `extra`."""
+
+    status_code: int
+    detail: str
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,6 +112,13 @@ class IntakeApiController(Controller):
         opt=API,
         name="api.messages",
         request_max_body_size=MAX_API_BODY_BYTES,
+        responses={
+            200: ResponseSpec(MessageAccepted, description="Это сообщение уже принято раньше"),
+            400: ResponseSpec(IntakeErrorBody, description="Ошибки полей (по-русски, в extra)"),
+            401: ResponseSpec(None, description="Нет токена или токен отозван"),
+            413: ResponseSpec(None, description="Тело запроса больше 256 КиБ"),
+            422: ResponseSpec(IntakeErrorBody, description="Сеть не принимается организацией"),
+        },
         summary="Принять сообщение из открытого источника",
         description=(
             "Идемпотентно: повторная отправка того же сообщения (сеть + внешний id, "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from app.core import clock
-from app.db.tables import Message
+from app.db.tables import Event, Message
 from app.domain.intake import IncomingMessage
 from app.journal.events import EventActor, record_event
 from app.journal.live import publish_change
@@ -59,10 +59,44 @@ async def intake_message(
     if message_id:
         await publish_change(organisation_id, message_id, "message_collected")
         return message_id, True
+    existing_id = await _existing(organisation_id, key)
+    if await record_edit(organisation_id, existing_id, incoming.text, actor):
+        await publish_change(organisation_id, existing_id, "message_edited")
+    return existing_id, False
+
+
+async def _existing(organisation_id: int, key: str) -> int:
     existing = (
         await Message.select(Message.id)
         .where((Message.organisation == organisation_id) & (Message.dedup_key == key))
         .first()
     )
     assert existing is not None, "a conflicting row exists"
-    return int(existing["id"]), False
+    return int(existing["id"])
+
+
+async def record_edit(organisation_id: int, message_id: int, text: str, actor: EventActor) -> bool:
+    """The same post came again with another text (the author edited it): the stored text
+    stays what was screened, the new version becomes a `message_edited` event (shown on the
+    case page). True when an edit was recorded."""
+    async with Message._meta.db.transaction():
+        rows = await Message.raw("SELECT text FROM message WHERE id = {} FOR UPDATE", message_id)
+        latest = (
+            await Event.select(Event.comment)
+            .where((Event.message == message_id) & (Event.kind == "message_edited"))
+            .order_by(Event.id, ascending=False)
+            .first()
+        )
+        known = latest["comment"] if latest else rows[0]["text"]
+        if text == known:
+            return False
+        await record_event(
+            organisation_id,
+            "message_edited",
+            actor,
+            message_id=message_id,
+            before={"length": len(known)},
+            after={"length": len(text)},
+            comment=text,
+        )
+    return True

@@ -20,6 +20,7 @@ from app.identity.substitutes import substitution_landing
 from app.identity.throttle import finish_attempt, reserve_attempt
 from app.web.guards import PUBLIC, SIGNED_IN, current_user
 from app.web.rendering import page
+from app.web.security import CSRF_COOKIE, csrf_binding
 from app.web.sessions import rotate_session_id
 
 BAD_CREDENTIALS = "Неверный логин или пароль."
@@ -112,7 +113,8 @@ class AuthController(Controller):
                 request, "web/login.html", 401, error=BAD_CREDENTIALS, login=login, next=target
             )
         request.clear_session()
-        request.set_session({"user_id": user_id})
+        csrf = csrf_binding(request.cookies.get(CSRF_COOKIE, ""))
+        request.set_session({"user_id": user_id, "csrf": csrf})
         rotate_session_id(request)
         return Redirect(target or "/")
 

@@ -21,6 +21,7 @@ from app.identity.api_tokens import token_owner
 from app.identity.substitutes import actor_context
 from app.web.errors import RefusedInput
 from app.web.forms import MAX_INT
+from app.web.security import CSRF_COOKIE, csrf_cookie_matches
 
 PUBLIC: dict[str, Any] = {"access": "public"}
 SIGNED_IN: dict[str, Any] = {"access": "signed_in"}
@@ -71,6 +72,14 @@ async def access_guard(
     user = await current_user(connection)
     if user is None:
         raise NotAuthorizedException("Войдите в систему.")
+    if not csrf_cookie_matches(
+        str(connection.scope.get("method", "GET")),
+        connection.session,
+        connection.cookies.get(CSRF_COOKIE, ""),
+    ):
+        raise PermissionDeniedException(
+            "Форма открыта в другом сеансе: обновите страницу и повторите действие."
+        )
     if access == "signed_in":
         return
     allowed: frozenset[Role] = handler.opt.get("roles", frozenset())

@@ -7,6 +7,11 @@ images. Pages are never framed, never sniffed, and pages with personal data are 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Mapping
+from typing import Any
+
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -60,3 +65,26 @@ def security_headers(hsts: bool) -> type:
             await self.app(scope, receive, send_with_headers)
 
     return SecurityHeaders
+
+
+# -- the CSRF token bound to the session ---------------------------------------------------
+# Litestar's CSRF middleware checks that a form's token matches the CSRF cookie (double
+# submit). A cookie planted from outside (a sibling subdomain) would bring its own matching
+# pair, so at sign-in the session records a digest of the browser's cookie, and every unsafe
+# request of that session must carry that very cookie.
+
+CSRF_COOKIE = "otklik_csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def csrf_binding(cookie_value: str) -> str:
+    """The digest of a CSRF cookie the session keeps (the cookie itself is not stored)."""
+    return hashlib.sha256(cookie_value.encode()).hexdigest()[:32]
+
+
+def csrf_cookie_matches(method: str, session: Mapping[str, Any], cookie_value: str) -> bool:
+    """False when an unsafe request of a bound session carries another CSRF cookie."""
+    bound = session.get("csrf")
+    if method.upper() in SAFE_METHODS or not isinstance(bound, str):
+        return True
+    return hmac.compare_digest(bound, csrf_binding(cookie_value))

@@ -126,3 +126,40 @@ async def test_openapi_schema_is_published_with_the_intake_endpoint(client) -> N
     schema = response.json()
     assert "/api/v1/messages" in schema["paths"]
     assert "/login" not in schema["paths"]
+
+
+async def test_openapi_states_every_answer_and_the_limits_the_validation_enforces(client) -> None:
+    schema = (await client.get("/api/schema/openapi.json")).json()
+    answers = schema["paths"]["/api/v1/messages"]["post"]["responses"]
+    assert {"200", "201", "400", "401", "413", "422"} <= set(answers)
+    fields = schema["components"]["schemas"]["MessageIn"]["properties"]
+    assert set(fields["network"]["enum"]) >= {"vk", "ok", "telegram", "max"}
+    assert fields["text"]["maxLength"] == 20_000 and fields["author_name"]["maxLength"] == 300
+    assert fields["url"]["pattern"].startswith("^[Hh][Tt][Tt][Pp]")
+    item = schema["components"]["schemas"]["AttachmentIn"]["properties"]
+    assert item["kind"]["enum"] == ["photo", "video", "file"]
+    assert (
+        schema["components"]["schemas"]["MessageIn"]["properties"]["attachments"]["maxItems"] == 20
+    )
+
+
+async def test_an_edited_repost_is_kept_as_an_edit_and_shown_on_the_case(client, token) -> None:
+    from app.db.tables import Event, Message
+    from tests.integration.conftest import sign_in
+
+    first = await client.post("/api/v1/messages", json=POST, headers=bearer(token))
+    message_id = first.json()["id"]
+    edited = {**POST, "text": "Исправлено автором: фонари не горят уже неделю"}
+    again = await client.post("/api/v1/messages", json=edited, headers=bearer(token))
+    assert (again.status_code, again.json()) == (200, {"id": message_id, "created": False})
+    same = await client.post("/api/v1/messages", json=edited, headers=bearer(token))
+    assert same.status_code == 200
+    edits = await Event.select(Event.comment).where(
+        (Event.message == message_id) & (Event.kind == "message_edited")
+    )
+    assert [e["comment"] for e in edits] == [edited["text"]]  # once, not per repeat
+    stored = await Message.select(Message.text).where(Message.id == message_id)
+    assert stored[0]["text"] == POST["text"]  # what was screened stays
+    await sign_in(client, "penza-specialist")
+    page = await client.get(f"/o/penza/cases/{message_id}/")
+    assert 'data-testid="message-edited"' in page.text and edited["text"] in page.text
