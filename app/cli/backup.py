@@ -97,9 +97,11 @@ def _sha256(path: Path) -> str:
 
 
 def _files(folder: Path) -> Iterator[Path]:
+    """The files to keep; hidden ones (uploads still arriving in `.incoming/`) are left out."""
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.is_symlink():
+            hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+            if path.is_file() and not path.is_symlink() and not hidden:
                 yield path
 
 

@@ -62,6 +62,8 @@ async def test_backup_restores_into_a_fresh_server_and_corruption_is_refused(
     source = _places(source_url, tmp_path / "source")
     (source.folders["media"] / "penza" / "7").mkdir(parents=True)
     (source.folders["media"] / "penza" / "7" / "photo.jpg").write_bytes(b"\xff\xd8 jpeg")
+    (source.folders["media"] / ".incoming" / "1").mkdir(parents=True)
+    (source.folders["media"] / ".incoming" / "1" / "arriving").write_bytes(b"half an upload")
     source.folders["reports"].mkdir()
     (source.folders["reports"] / "summary.pdf").write_bytes(b"%PDF-1.7 report")
     assert source.key_file is not None
@@ -72,6 +74,7 @@ async def test_backup_restores_into_a_fresh_server_and_corruption_is_refused(
     assert {"database.dump", "media/penza/7/photo.jpg", "keys/secrets.key"} <= set(
         manifest["files"]
     )
+    assert not any(".incoming" in name for name in manifest["files"])
 
     target = _places(fresh_postgres, tmp_path / "target")
     target.folders["media"].mkdir(parents=True)
