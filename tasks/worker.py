@@ -16,6 +16,7 @@ import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.core.config import get_settings
 from app.core.outages import is_outage
 from tasks.heartbeat import heartbeat
+from tasks.media import SWEEP_MEDIA_CRON, sweep_media
 from tasks.reports import deliver_reports, remind_immediate
 from tasks.timers import send_emails, sweep_timers
 
@@ -66,6 +67,7 @@ class WorkerSettings:
         send_emails,
         deliver_reports,
         remind_immediate,
+        sweep_media,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True),
@@ -84,6 +86,7 @@ class WorkerSettings:
             unique=True,
             timeout=1800,
         ),
+        SWEEP_MEDIA_CRON,
     ]
     on_startup = startup
     on_shutdown = shutdown

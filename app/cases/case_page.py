@@ -20,7 +20,8 @@ from app.cases.transaction import CaseError
 from app.core.errors import UserError
 from app.domain.lifecycle import DraftKind
 from app.domain.roles import sees_case
-from app.intake.media import discard_uploads, draft_attachments, store_upload
+from app.intake.media import draft_attachments
+from app.intake.uploads import CHUNK_BYTES, Uploads
 from app.web.deps import CurrentActor, Req, Rules
 from app.web.rendering import page
 
@@ -120,29 +121,40 @@ async def act(
     return await render_case(request, rules, actor, message_id)
 
 
+def _uploaded_files(data: dict[str, Any]) -> list[UploadFile]:
+    files = data.get("files") or []
+    return [f for f in (files if isinstance(files, list) else [files]) if isinstance(f, UploadFile)]
+
+
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    """The upload as chunks from the request's spooled file: never the whole file in memory."""
+    while chunk := await upload.read(CHUNK_BYTES):
+        yield chunk
+
+
 @asynccontextmanager
 async def attachments(
     rules: Rules, data: dict[str, Any], kept_ids: list[str]
 ) -> AsyncIterator[list[dict[str, Any]]]:
-    """Files kept from the previous version plus new uploads, as trusted stored records.
+    """Files kept from the previous version plus new uploads, as trusted records.
 
-    The new uploads are deleted again when anything fails, inside the block (the action is
-    refused) or while storing them (the eleventh file), so a refusal leaves no file behind."""
-    stored = list(await draft_attachments(rules.id, kept_ids))
-    new: list[str] = []
+    New uploads are streamed into the incoming directory (type, size and quota checked as
+    they arrive); the action's transaction places them with the draft row. When anything
+    fails, inside the block (the action is refused) or while receiving (the eleventh file),
+    they are deleted again, so a refusal leaves no file behind."""
+    kept = list(await draft_attachments(rules.id, kept_ids))
+    uploads = Uploads(rules.id, existing=len(kept))
+    files = _uploaded_files(data)
     try:
-        uploads = data.get("files") or []
-        for upload in uploads if isinstance(uploads, list) else [uploads]:
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                continue
-            content = await upload.read()
-            if content:
-                record = await store_upload(
-                    rules.id, upload.filename, content, existing=len(stored)
-                )
-                new.append(record["id"])
-                stored.append(record)
-        yield stored
+        for upload in files:
+            if upload.filename:
+                await uploads.receive(upload.filename, _chunks(upload))
+            await upload.close()  # the spooled copy is not needed any more
+        yield kept + uploads.records
     except BaseException:
-        await discard_uploads(rules.id, new)
+        await uploads.discard()
         raise
+    finally:
+        for upload in files:
+            await upload.close()
+    await uploads.drop_unplaced()

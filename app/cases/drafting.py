@@ -17,6 +17,7 @@ from app.domain.lifecycle import (
 )
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
+from app.intake.uploads import place_uploads
 
 
 def draft_text(text: str) -> str:
@@ -49,6 +50,8 @@ async def new_draft(
         created_at=now,
         submitted_at=now,
     ).save()
+    # New uploads move into place only now, inside the transaction that stores their row.
+    await place_uploads(ctx.organisation_id, attachments)
 
 
 def close_pause(raw: Any, now: datetime) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.cli import maintenance as maintenance_cli
 from app.cli import org_settings as settings_cli
 from app.cli import reports as reports_cli
 from app.cli.servers import migrate, servers
@@ -322,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--department", help="название подразделения (для исполнителя)")
     reports_cli.add_parsers(sub)
     settings_cli.add_parsers(sub)
+    maintenance_cli.add_parsers(sub)
     return parser
 
 
@@ -340,6 +342,7 @@ COMMANDS = {
     "verify": reports_cli.cmd_verify,
     "signing": settings_cli.cmd_signing,
     "profile": settings_cli.cmd_profile,
+    **maintenance_cli.COMMANDS,
 }
 
 

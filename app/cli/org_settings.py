@@ -1,7 +1,7 @@
 """`otklik signing set …` and `otklik profile check FILE`: an organisation's settings from files.
 
 `signing set` installs an organisation's PAdES signing key from a PKCS#12 file (checked,
-sealed with SECRET_KEY, replacing the demo key); `profile check` reads a regulation profile
+sealed at rest with AES-GCM, replacing the demo key); `profile check` reads a regulation profile
 written as TOML or JSON and says whether Otklik can run on it, with its warnings.
 """
 

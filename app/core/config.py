@@ -37,6 +37,9 @@ class Settings:
     base_url: str
     # Reverse proxies whose X-Forwarded-For is believed (OTKLIK_TRUSTED_PROXIES, comma-separated).
     trusted_proxies: frozenset[str] = frozenset()
+    # The AES-GCM key file of secrets at rest (OTKLIK_KEY_FILE; dev/test: var/secrets.key;
+    # prod without it: a key derived from SECRET_KEY). See app.core.keyring.
+    key_file: Path | None = None
 
     @property
     def is_prod(self) -> bool:
@@ -61,6 +64,13 @@ def _secret_key(env: str, var_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _key_file(env: str, var_dir: Path) -> Path | None:
+    raw = os.environ.get("OTKLIK_KEY_FILE", "").strip()
+    if raw:
+        return Path(raw).resolve()
+    return None if env == "prod" else var_dir / "secrets.key"
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -98,4 +108,5 @@ def get_settings() -> Settings:
         trusted_proxies=frozenset(
             p.strip() for p in os.environ.get("OTKLIK_TRUSTED_PROXIES", "").split(",") if p.strip()
         ),
+        key_file=_key_file(env, var_dir),
     )

@@ -1,17 +1,15 @@
 """Photo and video attachments of drafts (Penza p.16, Parfino p.19): checked, stored, served.
 
 The type is read from the file's first bytes, never from the client's name or content type;
-files are stored under media_dir/<organisation id>/<random id>, and served only to people
-who may see the case the draft belongs to.
+files are stored under media_dir/<organisation id>/<random id> (app.intake.uploads receives
+and places them), and served only to people who may see the case the draft belongs to.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,11 +85,12 @@ def safe_name(filename: str, extension: str) -> str:
     return stem + extension
 
 
-def _directory(organisation_id: int) -> Path:
+def media_directory(organisation_id: int) -> Path:
+    """Where an organisation's placed files live: media_dir/<organisation id>/."""
     return get_settings().media_dir / str(int(organisation_id))
 
 
-def _write_atomically(directory: Path, name: str, data: bytes) -> None:
+def write_atomically(directory: Path, name: str, data: bytes) -> None:
     """Write to a temporary file, flush it to disk, then rename: readers never see half a file."""
     directory.mkdir(parents=True, exist_ok=True)
     temporary = directory / f".{name}.part"
@@ -102,14 +101,9 @@ def _write_atomically(directory: Path, name: str, data: bytes) -> None:
     os.replace(temporary, directory / name)
 
 
-def _store(directory: Path, file_id: str, data: bytes, meta: dict[str, Any]) -> None:
-    # The metadata is ours (sniffed type, safe name): drafts and downloads read it, never
-    # what a form sends back. It is written last, so a listed file is always complete.
-    _write_atomically(directory, file_id, data)
-    _write_atomically(directory, f"{file_id}.json", json.dumps(meta).encode())
-
-
 def _read_meta(directory: Path, file_id: str) -> dict[str, Any] | None:
+    # The metadata is ours (sniffed type, safe name), written when the file was placed:
+    # drafts and downloads read it, never what a form sends back.
     path = directory / f"{file_id}.json"
     if not FILE_ID.match(file_id) or not path.is_file() or not (directory / file_id).is_file():
         return None
@@ -117,58 +111,11 @@ def _read_meta(directory: Path, file_id: str) -> dict[str, Any] | None:
     return meta
 
 
-def _check(data: bytes, existing: int) -> FileType:
-    if existing >= MAX_FILES_PER_DRAFT:
-        raise MediaError(TOO_MANY_RU)
-    if not data:
-        raise MediaError("Файл пустой.")
-    found = sniff(data)
-    if found is None:
-        raise MediaError(
-            "Можно приложить только фото (JPEG, PNG, GIF, WEBP) или видео (MP4, WEBM, MOV)."
-        )
-    limit = PHOTO_MAX_BYTES if found.kind == "photo" else VIDEO_MAX_BYTES
-    if len(data) > limit:
-        what = "Фото" if found.kind == "photo" else "Видео"
-        raise MediaError(f"{what} — не больше {limit // (1024 * 1024)} МБ.")
-    return found
-
-
-async def store_upload(
-    organisation_id: int, filename: str, data: bytes, *, existing: int = 0
-) -> dict[str, Any]:
-    """Check and store one uploaded file; the dict goes into Draft.attachments."""
-    found = _check(data, existing)
-    file_id = secrets.token_hex(16)
-    meta = {
-        "id": file_id,
-        "name": safe_name(filename, found.extension),
-        "kind": found.kind,
-        "content_type": found.content_type,
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
-    await anyio.to_thread.run_sync(_store, _directory(organisation_id), file_id, data, meta)
-    return meta
-
-
-def _remove(directory: Path, file_ids: list[str]) -> None:
-    for file_id in file_ids:
-        if FILE_ID.match(file_id):
-            (directory / f"{file_id}.json").unlink(missing_ok=True)
-            (directory / file_id).unlink(missing_ok=True)
-
-
-async def discard_uploads(organisation_id: int, file_ids: list[str]) -> None:
-    """Delete uploads that no draft will reference (the action they came with was refused)."""
-    await anyio.to_thread.run_sync(_remove, _directory(organisation_id), file_ids)
-
-
 async def draft_attachments(organisation_id: int, file_ids: list[str]) -> list[dict[str, Any]]:
-    """The stored records of these uploads, for Draft.attachments; MediaError if one is unknown."""
+    """The records of placed files (kept from a previous version); MediaError if one is unknown."""
     if len(file_ids) > MAX_FILES_PER_DRAFT:
         raise MediaError(TOO_MANY_RU)
-    directory = _directory(organisation_id)
+    directory = media_directory(organisation_id)
     records = []
     for file_id in dict.fromkeys(str(i) for i in file_ids):
         meta = await anyio.to_thread.run_sync(_read_meta, directory, file_id)
@@ -198,7 +145,7 @@ async def open_attachment(ctx: ActorContext, file_id: str) -> tuple[Path, str, s
         raise missing
     if not _may_see(ctx, int(rows[0]["department"])):
         raise MediaError("Нет доступа к этому файлу.", "forbidden")
-    directory = _directory(ctx.organisation_id)
+    directory = media_directory(ctx.organisation_id)
     meta = await anyio.to_thread.run_sync(_read_meta, directory, file_id)
     if meta is None:
         raise missing

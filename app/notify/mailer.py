@@ -19,6 +19,8 @@ import anyio.to_thread
 
 from app.core import clock
 from app.core.config import Settings, get_settings
+from app.core.secrets import SecretError
+from app.db.sealed import SMTP_PASSWORD, get_secret
 from app.db.tables import Notification
 
 log = logging.getLogger(__name__)
@@ -80,14 +82,24 @@ def _read_attachment(settings: Settings, relative: str) -> bytes | None:
     return path.read_bytes() if relative and path.is_file() else None
 
 
-async def _send(settings: Settings, mail: EmailMessage) -> None:
+async def smtp_password(settings: Settings) -> str | None:
+    """The SMTP password: the one stored sealed (`otklik smtp set`), else SMTP_PASSWORD."""
+    try:
+        stored = await get_secret(SMTP_PASSWORD)
+    except SecretError as error:
+        log.warning("stored SMTP password does not open (%s); using SMTP_PASSWORD", error.code)
+        stored = None
+    return stored or settings.smtp_password
+
+
+async def _send(settings: Settings, mail: EmailMessage, password: str | None) -> None:
     implicit_tls = settings.smtp_tls and settings.smtp_port == 465
     await aiosmtplib.send(
         mail,
         hostname=settings.smtp_host,
         port=settings.smtp_port,
         username=settings.smtp_user,
-        password=settings.smtp_password,
+        password=password,
         use_tls=implicit_tls,
         start_tls=settings.smtp_tls and not implicit_tls,
         timeout=SEND_TIMEOUT_SECONDS,
@@ -102,12 +114,13 @@ async def send_pending(limit: int = BATCH) -> MailResult:
         return result
     now = clock.now()
     claimed = await Notification.raw(_CLAIM, now + LEASE, now, limit)
+    password = await smtp_password(settings) if claimed else None
     for row in claimed:
         try:
             attachment = await anyio.to_thread.run_sync(
                 _read_attachment, settings, row["attachment"] or ""
             )
-            await _send(settings, compose(settings, row, attachment))
+            await _send(settings, compose(settings, row, attachment), password)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
             result.failed += 1
             await _failed(row, clock.now(), error)

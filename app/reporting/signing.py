@@ -1,8 +1,9 @@
-"""PAdES signatures (pyHanko, async API): demo certificates, sealed keys, signing, verifying."""
+"""PAdES signatures (pyHanko, async API): demo certificates, signing, verifying.
+
+Keys are stored sealed by app.core.secrets (see app.reporting.signing_keys)."""
 
 from __future__ import annotations
 
-import base64
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -10,10 +11,8 @@ from io import BytesIO
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -30,30 +29,6 @@ FIELD = "OtklikSignature"
 
 class SigningError(UserError):
     """A certificate or key that cannot be used."""
-
-
-# -- sealing with SECRET_KEY ---------------------------------------------------------------
-
-
-def _fernet(secret_key: str) -> Fernet:
-    # HKDF turns the app secret into a key used only for sealing signing keys.
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"otklik-signing-keys", info=b"fernet"
-    ).derive(secret_key.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
-def seal(data: bytes, secret_key: str) -> str:
-    """Encrypt bytes with a key derived from SECRET_KEY (Fernet: AES-CBC + HMAC)."""
-    return _fernet(secret_key).encrypt(data).decode("ascii")
-
-
-def unseal(token: str, secret_key: str) -> bytes:
-    """Decrypt what `seal` produced; SigningError when SECRET_KEY changed."""
-    try:
-        return _fernet(secret_key).decrypt(token.encode("ascii"))
-    except InvalidToken as error:
-        raise SigningError("Ключ подписи не расшифровывается: изменился SECRET_KEY.") from error
 
 
 # -- certificates ------------------------------------------------------------------------

@@ -1,23 +1,22 @@
-"""Organisations' signing keys: an installed PKCS#12 (sealed with SECRET_KEY) or a demo one."""
+"""Organisations' signing keys: an installed PKCS#12 or a demo one, sealed at rest (AES-GCM).
+
+Rows sealed with an older key (or with Fernet, before AES-GCM) open and are re-sealed with
+the current key the first time they are read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import anyio.to_thread
 from asn1crypto import x509 as asn1_x509
 
 from app.core import clock
-from app.core.config import get_settings
+from app.core.keyring import load_keyring
+from app.core.secrets import Keyring, is_current, seal, unseal
+from app.db.sealed import SIGNING_KEY, SIGNING_KEY_PASSWORD
 from app.db.tables import Organisation, SigningKey
-from app.reporting.signing import (
-    CertificateInfo,
-    demo_pkcs12,
-    inspect_pkcs12,
-    seal,
-    trust_roots,
-    unseal,
-)
+from app.reporting.signing import CertificateInfo, demo_pkcs12, inspect_pkcs12, trust_roots
 
 
 @dataclass(frozen=True)
@@ -49,14 +48,14 @@ async def _save(
     *,
     is_demo: bool,
 ) -> None:
-    secret = get_settings().secret_key
+    keyring = load_keyring()
     row = SigningKey(
         organisation=organisation_id,
         subject=info.subject[:300],
         not_after=info.not_after,
         is_demo=is_demo,
-        sealed_pkcs12=seal(data, secret),
-        sealed_password=seal(password, secret),
+        sealed_pkcs12=seal(data, keyring, SIGNING_KEY),
+        sealed_password=seal(password, keyring, SIGNING_KEY_PASSWORD),
         uploaded_by=uploaded_by,
         uploaded_at=clock.now(),
     )
@@ -89,24 +88,37 @@ async def ensure_demo_keys() -> None:
         await ensure_demo_key(row["id"])
 
 
+async def _opened(row: dict[str, Any], keyring: Keyring) -> tuple[bytes, bytes]:
+    """The PKCS#12 and its password of a row; re-sealed with the current key if need be."""
+    data = unseal(row["sealed_pkcs12"], keyring, SIGNING_KEY)
+    password = unseal(row["sealed_password"], keyring, SIGNING_KEY_PASSWORD)
+    if not (
+        is_current(row["sealed_pkcs12"], keyring) and is_current(row["sealed_password"], keyring)
+    ):
+        await SigningKey.update(
+            {
+                SigningKey.sealed_pkcs12: seal(data, keyring, SIGNING_KEY),
+                SigningKey.sealed_password: seal(password, keyring, SIGNING_KEY_PASSWORD),
+            }
+        ).where(SigningKey.id == row["id"])
+    return data, password
+
+
 async def signing_material(organisation_id: int) -> SigningMaterial | None:
     """The organisation's key and certificate, or None when it has none."""
     row = await SigningKey.select().where(SigningKey.organisation == organisation_id).first()
     if row is None:
         return None
-    secret = get_settings().secret_key
-    return SigningMaterial(
-        unseal(row["sealed_pkcs12"], secret),
-        unseal(row["sealed_password"], secret),
-        row["subject"],
-    )
+    data, password = await _opened(row, load_keyring())
+    return SigningMaterial(data, password, row["subject"])
 
 
 async def known_roots() -> list[asn1_x509.Certificate]:
     """Every organisation's certificate (and chain): the trust roots for verification."""
     roots: list[asn1_x509.Certificate] = []
-    secret = get_settings().secret_key
-    for row in await SigningKey.select(SigningKey.sealed_pkcs12, SigningKey.sealed_password):
-        data = unseal(row["sealed_pkcs12"], secret)
-        roots.extend(trust_roots(data, unseal(row["sealed_password"], secret)))
+    keyring = load_keyring()
+    for row in await SigningKey.select(
+        SigningKey.id, SigningKey.sealed_pkcs12, SigningKey.sealed_password
+    ):
+        roots.extend(trust_roots(*await _opened(row, keyring)))
     return roots

@@ -17,6 +17,7 @@ from app.db.tables.organisation import (
 )
 from app.db.tables.oversight import ActivityAlert, Notification, NotificationPreference, Violation
 from app.db.tables.reports import ImmediateReport, Report, SigningKey
+from app.db.tables.secrets import StoredSecret
 
 __all__ = [
     "Absence",
@@ -38,6 +39,7 @@ __all__ = [
     "Report",
     "SigningKey",
     "SocialAccount",
+    "StoredSecret",
     "Topic",
     "User",
     "Violation",

@@ -51,6 +51,8 @@ class Organisation(Table):
     # Who receives each scheduled report by agreement (Penza p.20): {"summary": [user ids], …};
     # a report with no list goes to the holders of the profile's recipient roles.
     report_recipients = JSONB(default={})
+    # Room for draft attachments (photo, video) on disk; uploads beyond it are refused.
+    media_quota_bytes = BigInt(default=5 * 1024**3)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

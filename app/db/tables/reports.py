@@ -63,14 +63,14 @@ class ImmediateReport(Table):
 
 
 class SigningKey(Table):
-    """An organisation's signing certificate and key (PKCS#12, encrypted with SECRET_KEY)."""
+    """An organisation's signing certificate and key (PKCS#12, sealed at rest)."""
 
     id = Serial(primary_key=True)
     organisation = ForeignKey(Organisation, null=False, unique=True)
     subject = Varchar(length=300)
     not_after = Timestamptz()
     is_demo = Boolean(default=False)
-    # Fernet token (key derived from SECRET_KEY by HKDF) of the PKCS#12 file and its password.
+    # Sealed (app.core.secrets, AES-GCM; Fernet before) PKCS#12 file and its password.
     sealed_pkcs12 = Text()
     sealed_password = Text(default="")
     uploaded_by = ForeignKey(User, null=True, default=None)

@@ -30,7 +30,7 @@ from app.domain.lifecycle import DraftKind
 from app.domain.regulation.model import Importance, RefusalReason
 from app.domain.roles import Role
 from app.identity.accounts import create_user, grant_role
-from app.intake.media import draft_attachments, store_upload
+from app.intake.media import draft_attachments
 from app.intake.messages import intake_message
 from app.intake.repeats import earlier_cases
 from app.journal.events import EventActor
@@ -44,6 +44,7 @@ from tests.integration.cases_helpers import (
     org_id,
     person,
 )
+from tests.integration.media_helpers import store_upload
 from tests.integration.services_helpers import event_rows, routed_case, version_of
 
 pytestmark = pytest.mark.usefixtures("demo")

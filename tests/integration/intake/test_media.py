@@ -18,9 +18,11 @@ from app.domain.roles import Role
 from app.identity.accounts import create_user, grant_role
 from app.intake import media
 from app.intake.file_pages import FilesController
-from app.intake.media import MediaError, draft_attachments, open_attachment, store_upload
+from app.intake.media import MediaError, draft_attachments, open_attachment
+from app.intake.uploads import Uploads
 from tests.integration.cases_helpers import MSK, Clock, department, org_id, person
 from tests.integration.conftest import sign_in
+from tests.integration.media_helpers import chunks_of, store_upload
 from tests.integration.services_helpers import routed_case
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -87,7 +89,7 @@ async def test_size_and_count_limits(media_dir: Path) -> None:
     video = MP4 + b"\x00" * (media.PHOTO_MAX_BYTES + 1)  # a video may exceed the photo limit
     assert (await store_upload(1, "clip.mp4", video))["kind"] == "video"
     with pytest.raises(MediaError, match="не больше 10 файлов"):
-        await store_upload(1, "p.jpg", JPEG, existing=media.MAX_FILES_PER_DRAFT)
+        await Uploads(1, existing=media.MAX_FILES_PER_DRAFT).receive("p.jpg", chunks_of(JPEG))
     with pytest.raises(MediaError, match="не больше 10 файлов"):
         await draft_attachments(1, ["0" * 32] * (media.MAX_FILES_PER_DRAFT + 1))
 

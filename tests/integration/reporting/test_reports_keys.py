@@ -1,4 +1,4 @@
-"""An admin's PKCS#12 upload: checked, sealed with SECRET_KEY, used to sign, trusted on check."""
+"""An admin's PKCS#12 upload: checked, sealed (AES-GCM), used to sign, trusted on check."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.core.config import get_settings
+from app.core.keyring import load_keyring
+from app.core.secrets import is_current, key_id_of, legacy_fernet
 from app.db.tables import SigningKey
 from app.identity.organisations import organisation_rules
 from app.reporting.archive import sign
 from app.reporting.rendering import html_to_pdf
-from app.reporting.signing import SigningError, demo_pkcs12, seal, unseal, verify_pdf
-from app.reporting.signing_keys import known_roots, store_signing_key
+from app.reporting.signing import SigningError, demo_pkcs12, verify_pdf
+from app.reporting.signing_keys import known_roots, signing_material, store_signing_key
 from tests.integration.cases_helpers import org_id
 
 
@@ -29,8 +32,21 @@ async def test_uploaded_key_is_sealed_and_signs(demo: None) -> None:
     assert (await verify_pdf(signed, await known_roots())).ok
 
 
-def test_sealing_needs_the_same_secret_key() -> None:
-    token = seal(b"secret bytes", "a" * 40)
-    assert unseal(token, "a" * 40) == b"secret bytes"
-    with pytest.raises(SigningError):
-        unseal(token, "b" * 40)
+async def test_fernet_sealed_key_still_signs_and_is_resealed_on_read(demo: None) -> None:
+    penza = await org_id("penza")
+    data, password = demo_pkcs12("Администрация г. Пензы", datetime.now(UTC))
+    await store_signing_key(penza, data, password.decode(), None)
+    # A row as the Fernet era left it (sealed with a key derived from SECRET_KEY).
+    fernet = legacy_fernet(get_settings().secret_key)
+    await SigningKey.update(
+        {
+            SigningKey.sealed_pkcs12: fernet.encrypt(data).decode(),
+            SigningKey.sealed_password: fernet.encrypt(password).decode(),
+        }
+    ).where(SigningKey.organisation == penza)
+    material = await signing_material(penza)
+    assert material is not None and material.data == data and material.password == password
+    row = await SigningKey.select().where(SigningKey.organisation == penza).first()
+    assert row is not None and key_id_of(row["sealed_pkcs12"]) != "fernet"
+    assert is_current(row["sealed_pkcs12"], load_keyring())
+    assert is_current(row["sealed_password"], load_keyring())

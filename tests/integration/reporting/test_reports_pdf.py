@@ -107,10 +107,13 @@ async def test_penza_p19_violations_report_pdf(demo: None) -> None:
         "Информация о нарушениях",
         "Пенза-2020, п. 19",
         "Нарушений сроков: 3",
-        f"№ {w.m['M2']} Размещение ответа, п. 10",
+        "Размещение ответа, п. 10",
         "2 ч 12 мин",
         "не исполнено",
     )
+    # The row of case M2 starts with its number and step, its lateness on the same line.
+    row = next(line for line in layout_lines(report.path) if line.startswith(f"№{w.m['M2']} "))
+    assert "Размещение" in row and "2 ч 12 мин" in row
     page_png(report.path, "report-penza-violations")
 
 
