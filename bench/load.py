@@ -60,6 +60,7 @@ async def prepare() -> dict[str, str]:
         tokens = {}
         for slug in ("penza", "parfino"):
             org = await Organisation.objects().where(Organisation.slug == slug).first()
+            assert org is not None, slug
             tokens[slug] = await issue_token(org, "Нагрузочный тест", created_by=None)
         return tokens
     finally:
@@ -96,14 +97,31 @@ class Tally:
             self.errors[f"{what}: {status or 'transport error'}"] += 1
 
 
+async def sessions(base: str) -> dict[str, httpx.Cookies]:
+    """One signed-in session per demo role, shared by that role's clients (the sign-in
+    throttle rightly refuses 50 sign-ins at once from one address)."""
+    out = {}
+    for login, _ in ROLES:
+        async with httpx.AsyncClient(base_url=base, follow_redirects=True, timeout=30) as client:
+            await sign_in(client, login)
+            out[login] = client.cookies
+    return out
+
+
 async def client_loop(
-    number: int, base: str, tokens: dict[str, str], until: float, tally: Tally
+    number: int,
+    base: str,
+    tokens: dict[str, str],
+    cookies: dict[str, httpx.Cookies],
+    until: float,
+    tally: Tally,
 ) -> None:
     rng = random.Random(number)
     login, pages = ROLES[number % len(ROLES)]
     slug = login.split("-")[0]
-    async with httpx.AsyncClient(base_url=base, follow_redirects=True, timeout=30) as client:
-        await sign_in(client, login)
+    async with httpx.AsyncClient(
+        base_url=base, follow_redirects=True, timeout=30, cookies=cookies[login]
+    ) as client:
         case = await a_case(client, pages[0])
         sent = 0
         while time.perf_counter() < until:
@@ -185,9 +203,10 @@ def main() -> None:
         tally = Tally()
 
         async def run() -> None:
+            cookies = await sessions(base)
             until = time.perf_counter() + args.seconds
             await asyncio.gather(
-                *(client_loop(n, base, tokens, until, tally) for n in range(args.clients))
+                *(client_loop(n, base, tokens, cookies, until, tally) for n in range(args.clients))
             )
 
         started = time.perf_counter()
