@@ -43,7 +43,7 @@ async def alert_unscreened(
     )
     watchers = [*staff.holders(Role.SPECIALIST), *staff.holders(Role.OFFICIAL)]
     people = staff.with_substitutes(watchers)
-    notes = []
+    notes: list[NewNotification] = []
     for r in rows:
         if rules.calendar.add(r["collected_at"], limit) > now:
             continue
@@ -53,19 +53,7 @@ async def alert_unscreened(
             f"«{excerpt(r['text'])}». Собрано {when(rules, r['collected_at'])} и до сих пор не "
             "рассмотрено: сроки ответа начинаются только после отметки специалиста."
         )
-        for user in people:
-            notes.append(
-                NewNotification(
-                    user,
-                    Kind.WARNING,
-                    title,
-                    body,
-                    case_url(rules, r["id"]),
-                    f"unscreened:{r['id']}:u{user}",
-                    rules.id,
-                    r["id"],
-                )
-            )
+        notes += _about_case(rules, r["id"], people, Kind.WARNING, "unscreened", title, body)
     return len(await create_notifications(notes, redis))
 
 
@@ -91,7 +79,7 @@ async def remind_immediate_report(
         now - LOOKBACK,
     )
     clause = rules.profile.reports.immediate.clause
-    notes = []
+    notes: list[NewNotification] = []
     for r in rows:
         if rules.calendar.add(r["detected_at"], limit) > now:
             continue
@@ -100,17 +88,27 @@ async def remind_immediate_report(
             f"«{excerpt(r['text'])}». Отмечено {when(rules, r['detected_at'])}. По п. {clause} "
             f"Положения ({rules.profile.name}) о нём докладывают главе незамедлительно."
         )
-        for user in staff.step_people(Role.SPECIALIST):
-            notes.append(
-                NewNotification(
-                    user,
-                    Kind.IMMEDIATE,
-                    title,
-                    body,
-                    case_url(rules, r["id"]),
-                    f"immediate_due:{r['id']}:u{user}",
-                    rules.id,
-                    r["id"],
-                )
-            )
+        specialists = staff.step_people(Role.SPECIALIST)
+        notes += _about_case(
+            rules, r["id"], specialists, Kind.IMMEDIATE, "immediate_due", title, body
+        )
     return len(await create_notifications(notes, redis))
+
+
+def _about_case(
+    rules: OrganisationRules,
+    message_id: int,
+    users: list[int],
+    kind: Kind,
+    code: str,
+    title: str,
+    body: str,
+) -> list[NewNotification]:
+    """One reminder about a case for each person, exactly once (`code:message:user`)."""
+    url = case_url(rules, message_id)
+    return [
+        NewNotification(
+            user, kind, title, body, url, f"{code}:{message_id}:u{user}", rules.id, message_id
+        )
+        for user in users
+    ]
