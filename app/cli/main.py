@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.cli import connectors as connectors_cli
 from app.cli import maintenance as maintenance_cli
 from app.cli import org_settings as settings_cli
 from app.cli import reports as reports_cli
@@ -324,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports_cli.add_parsers(sub)
     settings_cli.add_parsers(sub)
     maintenance_cli.add_parsers(sub)
+    connectors_cli.add_parsers(sub)
     return parser
 
 
@@ -343,6 +345,7 @@ COMMANDS = {
     "signing": settings_cli.cmd_signing,
     "profile": settings_cli.cmd_profile,
     **maintenance_cli.COMMANDS,
+    **connectors_cli.COMMANDS,
 }
 
 

@@ -12,6 +12,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Serial,
+    Text,
     Timestamptz,
     Varchar,
 )
@@ -133,6 +134,13 @@ class SocialAccount(Table):
     url = Varchar(length=500, default="")
     external_id = Varchar(length=200, default="")
     is_active = Boolean(default=True)
+    # Connector settings (issue #14); the token is a stored secret `network/<id>/token`.
+    api_base = Varchar(length=500, default="")
+    mode = Varchar(length=20, default="longpoll")
+    cursor = Varchar(length=200, default="")
+    last_event_at = Timestamptz(null=True, default=None)
+    last_error = Text(default="")
+    paused = Boolean(default=False)
 
 
 class ApiToken(Table):

@@ -1,0 +1,90 @@
+"""`otklik connect NETWORK …` and `otklik connectors [poll]`: the same services as the worker."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `connect` and `connectors` subcommands."""
+    connect = sub.add_parser("connect", help="подключить официальный аккаунт организации в сети")
+    connect.add_argument("network", choices=["telegram"])
+    connect.add_argument("--org", required=True, help="slug организации")
+    connect.add_argument("--id", required=True, help="id сообщества / чата обсуждений")
+    connect.add_argument("--token-file", required=True, help="файл с токеном доступа")
+    connect.add_argument("--api-base", default="", help="адрес API сети (по умолчанию публичный)")
+    connectors = sub.add_parser("connectors", help="подключённые аккаунты и их состояние")
+    connectors.add_argument("action", nargs="?", choices=["list", "poll"], default="list")
+
+
+async def _connect(args: argparse.Namespace, token: str) -> str:
+    import app.db  # noqa: F401
+    from app.connectors.accounts import connect_account
+    from app.connectors.base import ConnectorError
+    from app.identity.organisations import OrganisationNotFound, organisation_id_by_slug
+
+    try:
+        org_id = await organisation_id_by_slug(args.org)
+        account_id, name = await connect_account(
+            org_id, args.network, args.id, token, args.api_base
+        )
+    except OrganisationNotFound as error:
+        raise SystemExit(f"Организация «{args.org}» не найдена.") from error
+    except ConnectorError as error:
+        raise SystemExit(f"Не подключено: {error.message_ru}") from error
+    return f"Подключено: «{name}» (аккаунт {account_id}, сеть {args.network})."
+
+
+async def _list() -> list[str]:
+    import app.db  # noqa: F401
+    from app.connectors.accounts import accounts_health
+
+    lines = []
+    for a in await accounts_health():
+        state = "на паузе" if a.paused else ("работает" if a.active else "отключён")
+        last = "событий не было"
+        if a.last_event_at is not None:
+            last = a.last_event_at.isoformat(timespec="seconds")
+        error = f"; ошибка: {a.last_error}" if a.last_error else ""
+        lines.append(
+            f"{a.id}\t{a.organisation}\t{a.network}\t{a.external_id}\t«{a.name}»\t{state}; "
+            f"последнее событие: {last}{error}"
+        )
+    return lines or ["Подключённых аккаунтов нет."]
+
+
+async def _poll() -> list[str]:
+    import app.db  # noqa: F401
+    from app.connectors.accounts import poll_all
+
+    return [
+        f"аккаунт {r.account_id}: сохранено {r.stored}, пропущено {r.skipped}"
+        + (f"; ошибка: {r.error}" if r.error else "")
+        for r in await poll_all()
+    ] or ["Активных аккаунтов нет."]
+
+
+def _in_servers(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    from app.cli.servers import servers
+
+    with servers():
+        return asyncio.run(work())
+
+
+def cmd_connect(args: argparse.Namespace) -> None:
+    """Check the account with the network and store it; prints the name the network gave."""
+    token = Path(args.token_file).read_text(encoding="utf-8").strip()
+    print(_in_servers(lambda: _connect(args, token)))
+
+
+def cmd_connectors(args: argparse.Namespace) -> None:
+    """List the connected accounts with their health, or poll them all once."""
+    lines = _in_servers(_poll if args.action == "poll" else _list)
+    print("\n".join(lines))
+
+
+COMMANDS = {"connect": cmd_connect, "connectors": cmd_connectors}

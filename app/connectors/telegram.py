@@ -1,0 +1,145 @@
+"""Telegram Bot API: comments in the channel's linked discussion group and direct messages.
+
+Comments to an official channel's posts arrive in its linked discussion group as replies to
+the automatic forward of the post; the connected account's id is that group's chat id.
+Long polling (`getUpdates` with `offset`, `timeout`, `allowed_updates`), replies with
+`sendMessage` and `reply_parameters`. https://core.telegram.org/bots/api
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from app.connectors.base import ConnectedAccount, ConnectorError, Fetched, Incoming
+
+API_BASE = "https://api.telegram.org"
+ALLOWED_UPDATES = ["message", "edited_message"]
+# One pass of the worker: a short long-poll wait, so a minute's cron never overlaps itself.
+POLL_WAIT_SECONDS = 1
+HTTP_TIMEOUT_SECONDS = 10.0
+PAGE_LIMIT = 100
+GROUP_TYPES = {"group", "supergroup"}
+
+
+class TelegramConnector:
+    """The Telegram connector (no state: every call gets the account)."""
+
+    network = "telegram"
+    default_api_base = API_BASE
+
+    def __init__(self, poll_wait_seconds: int = POLL_WAIT_SECONDS) -> None:
+        self.poll_wait_seconds = poll_wait_seconds
+
+    async def _call(self, account: ConnectedAccount, method: str, payload: dict[str, Any]) -> Any:
+        base = (account.api_base or API_BASE).rstrip("/")
+        url = f"{base}/bot{account.token}/{method}"
+        timeout = HTTP_TIMEOUT_SECONDS + float(payload.get("timeout", 0))
+        try:
+            async with httpx.AsyncClient(timeout=timeout) as http:
+                response = await http.post(url, json=payload)
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise ConnectorError(
+                f"Telegram недоступен ({type(error).__name__}): проверьте сеть и адрес API."
+            ) from error
+        if not isinstance(body, dict) or not body.get("ok"):
+            raise ConnectorError(_refusal_ru(body if isinstance(body, dict) else {}))
+        return body.get("result")
+
+    async def check(self, account: ConnectedAccount) -> str:
+        """The bot's name (`getMe`)."""
+        me = await self._call(account, "getMe", {})
+        name = str(me.get("first_name", ""))
+        username = me.get("username")
+        return f"{name} (@{username})" if username else name
+
+    async def fetch(self, account: ConnectedAccount, cursor: str) -> Fetched:
+        """Updates from the offset on; the new offset is the highest update_id + 1."""
+        payload: dict[str, Any] = {
+            "timeout": self.poll_wait_seconds,
+            "limit": PAGE_LIMIT,
+            "allowed_updates": ALLOWED_UPDATES,
+        }
+        if cursor:
+            payload["offset"] = int(cursor)
+        updates = await self._call(account, "getUpdates", payload)
+        items: list[Incoming] = []
+        new_cursor = cursor
+        for update in sorted(updates or [], key=lambda u: int(u["update_id"])):
+            new_cursor = str(int(update["update_id"]) + 1)
+            message = update.get("message") or update.get("edited_message")
+            raw = _incoming(account, message) if isinstance(message, dict) else None
+            if raw is not None:
+                items.append(Incoming(raw=raw, cursor_after=new_cursor))
+        return Fetched(items=items, cursor=new_cursor)
+
+    async def publish(self, account: ConnectedAccount, thread: str, text: str) -> tuple[str, str]:
+        """Reply to the citizen's message (`thread` = "<chat_id>:<message_id>")."""
+        chat_id, _, message_id = thread.rpartition(":")
+        if not chat_id or not message_id.lstrip("-").isdigit():
+            raise ConnectorError(f"Не понятно, на какое сообщение Telegram отвечать: {thread}")
+        sent = await self._call(
+            account,
+            "sendMessage",
+            {
+                "chat_id": int(chat_id),
+                "text": text,
+                "reply_parameters": {"message_id": int(message_id)},
+            },
+        )
+        reply_id = int(sent["message_id"])
+        return f"{sent['chat']['id']}:{reply_id}", message_url(sent["chat"], reply_id)
+
+
+def _incoming(account: ConnectedAccount, message: dict[str, Any]) -> dict[str, Any] | None:
+    """The raw intake mapping of a message, or None if it is not the citizens' word."""
+    chat = message.get("chat") or {}
+    sender = message.get("from") or {}
+    text = message.get("text") or message.get("caption") or ""
+    in_group = chat.get("type") in GROUP_TYPES and str(chat.get("id")) == account.external_id
+    direct = chat.get("type") == "private"
+    if not text or not (in_group or direct):
+        return None
+    if message.get("is_automatic_forward") or sender.get("is_bot"):
+        return None  # the channel's own post forwarded into the group, or a bot
+    name = " ".join(p for p in (sender.get("first_name"), sender.get("last_name")) if p)
+    username = sender.get("username")
+    return {
+        "network": "telegram",
+        "external_id": f"{chat['id']}:{message['message_id']}",
+        "url": message_url(chat, int(message["message_id"])),
+        "text": text,
+        "author_name": name or (f"@{username}" if username else ""),
+        "author_url": f"https://t.me/{username}" if username else "",
+        "author_external_id": str(sender.get("id", "")),
+        "posted_at": datetime.fromtimestamp(int(message["date"]), UTC).isoformat(),
+    }
+
+
+def message_url(chat: dict[str, Any], message_id: int) -> str:
+    """A link to a message in a group: public by username, else the t.me/c/ private link."""
+    if chat.get("type") not in GROUP_TYPES:
+        return ""  # a private chat has no link
+    if chat.get("username"):
+        return f"https://t.me/{chat['username']}/{message_id}"
+    chat_id = str(chat.get("id", ""))
+    if chat_id.startswith("-100"):
+        return f"https://t.me/c/{chat_id[4:]}/{message_id}"
+    return ""
+
+
+def _refusal_ru(body: dict[str, Any]) -> str:
+    code = body.get("error_code")
+    description = str(body.get("description", ""))
+    if code == 401:
+        return "Telegram ответил: токен бота не принят (401) — проверьте токен у @BotFather."
+    if code == 403:
+        return f"Telegram ответил: доступ запрещён (403) — добавьте бота в группу. {description}"
+    if code == 409:
+        return "Telegram ответил: у бота включён вебхук (409) — отключите его для long polling."
+    if code == 429:
+        return "Telegram ответил: слишком много запросов (429) — повторим позже."
+    return f"Telegram ответил ошибкой {code}: {description}".strip()

@@ -1,0 +1,153 @@
+"""A fake Telegram Bot API server (plain ASGI, served by uvicorn on 127.0.0.1).
+
+Payloads follow https://core.telegram.org/bots/api: every answer is `{"ok": true,
+"result": …}` or `{"ok": false, "error_code": …, "description": …}`; `getUpdates` returns
+Update objects with `update_id` ≥ `offset` (an offset confirms every earlier update, which
+the server then forgets); `sendMessage` returns the sent Message.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+
+GROUP_ID = -1001234567890  # a supergroup: the channel's linked discussion group
+CHANNEL_ID = -1009876543210
+BOT = {"id": 7000001, "is_bot": True, "first_name": "Отклик Пенза", "username": "otklik_penza_bot"}
+
+
+@dataclass
+class FakeTelegram:
+    """The server's state; tests push updates and read what the bot sent."""
+
+    token: str = "7000001:AAH-fake-token"
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    next_update_id: int = 500
+    next_message_id: int = 9000
+    base_url: str = ""
+
+    def push(self, kind: str, message: dict[str, Any]) -> int:
+        """Queue an update carrying `message` as `kind` (message, edited_message)."""
+        self.next_update_id += 1
+        self.updates.append({"update_id": self.next_update_id, kind: message})
+        return self.next_update_id
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            event = await receive()
+            body += event.get("body", b"")
+            if not event.get("more_body"):
+                break
+        payload = json.loads(body or b"{}")
+        _, bot_token, method = scope["path"].split("/", 2)
+        self.requests.append((method, payload))
+        status, answer = self.answer(bot_token.removeprefix("bot"), method, payload)
+        data = json.dumps(answer).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": data})
+
+    def answer(self, token: str, method: str, payload: dict[str, Any]) -> tuple[int, Any]:
+        if token != self.token:
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        if method == "getMe":
+            return 200, {"ok": True, "result": BOT}
+        if method == "getUpdates":
+            offset = payload.get("offset")
+            if offset is not None:  # confirmed updates are forgotten
+                self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            limit = int(payload.get("limit", 100))
+            return 200, {"ok": True, "result": self.updates[:limit]}
+        if method == "sendMessage":
+            self.next_message_id += 1
+            self.sent.append(payload)
+            message = {
+                "message_id": self.next_message_id,
+                "from": BOT,
+                "chat": {"id": payload["chat_id"], "type": "supergroup", "title": "Обсуждение"},
+                "date": int(time.time()),
+                "text": payload["text"],
+            }
+            return 200, {"ok": True, "result": message}
+        return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+
+
+def group_comment(message_id: int, text: str, *, user_id: int = 42) -> dict[str, Any]:
+    """A citizen's comment to a channel post: a reply, in the discussion group, to the
+    automatic forward of the post."""
+    return {
+        "message_id": message_id,
+        "from": {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": "Иван",
+            "last_name": "Петров",
+            "username": "ivan_petrov",
+        },
+        "chat": {"id": GROUP_ID, "type": "supergroup", "title": "Обсуждение новостей"},
+        "date": int(time.time()) - 60,
+        "text": text,
+        "reply_to_message": {
+            "message_id": 10,
+            "sender_chat": {"id": CHANNEL_ID, "type": "channel", "title": "Администрация"},
+            "chat": {"id": GROUP_ID, "type": "supergroup", "title": "Обсуждение новостей"},
+            "date": int(time.time()) - 3600,
+            "text": "Новости города",
+            "is_automatic_forward": True,
+        },
+    }
+
+
+def direct_message(message_id: int, text: str, *, user_id: int = 43) -> dict[str, Any]:
+    """A direct message to the bot (a private chat's id is the user's id)."""
+    user = {"id": user_id, "is_bot": False, "first_name": "Мария"}
+    return {
+        "message_id": message_id,
+        "from": user,
+        "chat": {"id": user_id, "type": "private", "first_name": "Мария"},
+        "date": int(time.time()) - 30,
+        "text": text,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(fake: FakeTelegram) -> Iterator[FakeTelegram]:
+    """Serve the fake in a thread for the duration of a test."""
+    port = _free_port()
+    config = uvicorn.Config(fake, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the fake Telegram did not start")
+        time.sleep(0.02)
+    fake.base_url = f"http://127.0.0.1:{port}"
+    try:
+        yield fake
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
