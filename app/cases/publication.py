@@ -9,6 +9,8 @@ from typing import Any
 from app.cases.assignments import assignment_action, latest_draft
 from app.cases.drafting import close_pause
 from app.cases.transaction import MAX_COMMENT, CaseError, Outcome
+from app.connectors.accounts import publish_reply
+from app.connectors.base import ConnectorError
 from app.db.json_columns import json_value
 from app.db.tables import Assignment, Message, Publication, SocialAccount
 from app.domain.intake import normalise_url
@@ -44,28 +46,7 @@ async def publish(
         network = await check_publication_link(row["message"], clean_url)
         account = await official_account(ctx.organisation_id, network, account_id)
         draft = await latest_draft(row["id"])
-        await Publication(
-            organisation=ctx.organisation_id,
-            message=row["message"],
-            assignment=row["id"],
-            draft=draft["id"],
-            kind=draft["kind"],
-            url=clean_url,
-            external_id=external_id,
-            account=account,
-            published_by=ctx.user_id,
-            published_at=now,
-        ).save()
-        values: dict[Any, Any] = {}
-        kind = DraftKind(draft["kind"])
-        if kind is DraftKind.FINAL:
-            values[Assignment.done_at] = now
-        elif kind is DraftKind.INTERMEDIATE:
-            values[Assignment.intermediate_published_at] = now
-        elif rules.profile.clarification_pauses:
-            pauses = json_value(row["pauses"])
-            values[Assignment.pauses] = [*(pauses or []), {"start": now.isoformat(), "end": None}]
-        return values
+        return await _record(ctx, row, rules, now, draft, clean_url, external_id, account)
 
     return await assignment_action(
         ctx,
@@ -76,6 +57,84 @@ async def publish(
         "published",
         kind_from_draft=True,
     )
+
+
+async def publish_through_network(
+    ctx: ActorContext, assignment_id: int, version: int, account_id: int | None = None
+) -> Outcome:
+    """«Разместить» through the connected official account (issue #14): the approved text is
+    posted into the citizen's thread, and the network's id and link of the reply recorded.
+
+    The post is made inside the transaction, after the rights and the state are checked, so a
+    refused action posts nothing and a refused post records nothing."""
+
+    async def body(
+        row: dict[str, Any], rules: OrganisationRules, t: Transition, now: datetime
+    ) -> dict[Any, Any]:
+        message = (
+            await Message.select(Message.network, Message.external_id)
+            .where(Message.id == row["message"])
+            .first()
+        )
+        assert message is not None
+        account = await official_account(ctx.organisation_id, message["network"], account_id)
+        if account is None or not message["external_id"]:
+            raise CaseError(
+                "Сообщение пришло не через подключённый аккаунт: разместите ответ вручную "
+                "и укажите ссылку на него.",
+                "no_connector",
+            )
+        draft = await latest_draft(row["id"])
+        try:
+            reply_id, url = await publish_reply(account, message["external_id"], draft["text"])
+        except ConnectorError as error:
+            raise CaseError(error.message_ru, "network_refused") from error
+        return await _record(ctx, row, rules, now, draft, url, reply_id, account)
+
+    return await assignment_action(
+        ctx,
+        assignment_id,
+        version,
+        AssignmentAction.PUBLISH,
+        body,
+        "published",
+        kind_from_draft=True,
+    )
+
+
+async def _record(
+    ctx: ActorContext,
+    row: dict[str, Any],
+    rules: OrganisationRules,
+    now: datetime,
+    draft: dict[str, Any],
+    url: str,
+    external_id: str,
+    account: int | None,
+) -> dict[Any, Any]:
+    """The publication row, and the assignment's changes its kind brings."""
+    await Publication(
+        organisation=ctx.organisation_id,
+        message=row["message"],
+        assignment=row["id"],
+        draft=draft["id"],
+        kind=draft["kind"],
+        url=url,
+        external_id=external_id[:200],
+        account=account,
+        published_by=ctx.user_id,
+        published_at=now,
+    ).save()
+    values: dict[Any, Any] = {}
+    kind = DraftKind(draft["kind"])
+    if kind is DraftKind.FINAL:
+        values[Assignment.done_at] = now
+    elif kind is DraftKind.INTERMEDIATE:
+        values[Assignment.intermediate_published_at] = now
+    elif rules.profile.clarification_pauses:
+        pauses = json_value(row["pauses"])
+        values[Assignment.pauses] = [*(pauses or []), {"start": now.isoformat(), "end": None}]
+    return values
 
 
 async def check_publication_link(message_id: int, url: str) -> str:

@@ -224,4 +224,6 @@ async def publish_reply(account_id: int, thread: str, text: str) -> tuple[str, s
     if row is None:
         raise ConnectorError("Аккаунт не найден.")
     account = await _account(row)
+    if not account.token:
+        raise ConnectorError("Аккаунт не подключён к сети (токен не задан): разместите вручную.")
     return await connector_for(account.network).publish(account, thread, text)
