@@ -54,6 +54,7 @@ class _Watched:
     failures: int = 0
     last_restart: float = 0.0
     next_try: float = 0.0
+    down: bool = False  # found dead and not yet seen running again
 
 
 @dataclass
@@ -73,9 +74,16 @@ class Supervisor:
         for watched in self._watched:
             now = self.clock()
             if watched.part.running():
+                if watched.down:
+                    # Announced once it is seen running: a start that reported an error (a
+                    # slow pg_ctl under load) may still have brought the server up.
+                    watched.down = False
+                    log.warning("%s restarted", watched.name)
+                    restarted.append(watched.name)
                 if watched.failures and now - watched.last_restart >= HEALTHY_AFTER_SECONDS:
                     watched.failures = 0
                 continue
+            watched.down = True
             if now < watched.next_try:
                 continue
             watched.failures += 1
@@ -84,7 +92,8 @@ class Supervisor:
                 watched.part.restart()
             except Exception:
                 log.exception("%s did not start", watched.name)
-            else:
+            if watched.part.running():
+                watched.down = False
                 log.warning("%s restarted", watched.name)
                 restarted.append(watched.name)
             pause = min(FIRST_PAUSE_SECONDS * 2 ** (watched.failures - 1), LONGEST_PAUSE_SECONDS)

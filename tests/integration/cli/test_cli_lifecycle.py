@@ -124,8 +124,13 @@ def test_run_serves_restarts_a_killed_server_and_leaves_nothing_behind(tmp_path:
     assert process.poll() is None, "otklik run stopped"
     assert _web_and_worker(process.pid) == children, "the web or the worker was restarted"
     assert httpx.get(f"http://127.0.0.1:{port}/login").status_code == 200
-    run_log = log.read_text(errors="replace")
-    assert "Redis restarted" in run_log and "PostgreSQL restarted" in run_log
+    deadline = time.monotonic() + 15
+    while True:  # the supervisor logs each server once it sees it running again
+        run_log = log.read_text(errors="replace")
+        if "Redis restarted" in run_log and "PostgreSQL restarted" in run_log:
+            break
+        assert time.monotonic() < deadline, run_log[-2000:]
+        time.sleep(0.2)
 
     # Crash: the whole group is SIGKILLed; the servers outlive it.
     os.killpg(process.pid, signal.SIGKILL)
