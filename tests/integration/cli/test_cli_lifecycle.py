@@ -83,11 +83,16 @@ def _restarted(var_dir: Path, old_pids: tuple[int, int], timeout: float = 20) ->
 
 
 def _web_and_worker(pid: int) -> list[int]:
-    return sorted(
-        child.pid
-        for child in psutil.Process(pid).children()
-        if "app.cli" in " ".join(child.cmdline())
-    )
+    """The web and worker children of `otklik run` (a killed server not yet reaped is a
+    zombie child for a moment: it has no command line and is not one of them)."""
+    found = []
+    for child in psutil.Process(pid).children():
+        try:
+            if "app.cli" in " ".join(child.cmdline()):
+                found.append(child.pid)
+        except psutil.NoSuchProcess:  # ZombieProcess included
+            continue
+    return sorted(found)
 
 
 def _kill_with_children(pid: int) -> None:
