@@ -24,7 +24,7 @@ from app.admin.common import (
 )
 from app.admin.profiles import refresh_open_cases
 from app.db.json_columns import json_value
-from app.db.tables import Membership, Organisation
+from app.db.tables import Organisation
 from app.domain.networks import NETWORKS
 from app.domain.timers import (
     DEFAULT_IMMEDIATE_REPORT_MINUTES,
@@ -304,15 +304,6 @@ async def save_networks(
 # -- reports and alerts: recipients by agreement (Penza p.20) and the reminder limits --------
 
 
-@dataclass(frozen=True)
-class Member:
-    """A person of the organisation as the recipients' list shows them."""
-
-    id: int
-    full_name: str
-    roles: list[str]
-
-
 @dataclass
 class ReportSettingsForm:
     """The «Отчёты и оповещения» form as typed."""
@@ -321,18 +312,6 @@ class ReportSettingsForm:
     users: dict[str, list[int]] = field(default_factory=dict)  # kind → the agreed people
     unscreened_minutes: str = ""
     immediate_report_minutes: str = ""
-
-
-async def members_of(organisation_id: int) -> list[Member]:
-    """Everyone with a role in the organisation, by name, with their role codes."""
-    rows = await Membership.select(
-        Membership.user, Membership.user.full_name.as_alias("full_name"), Membership.role
-    ).where(Membership.organisation == organisation_id)
-    people: dict[int, Member] = {}
-    for r in rows:
-        person = people.setdefault(int(r["user"]), Member(int(r["user"]), r["full_name"], []))
-        person.roles.append(str(r["role"]))
-    return sorted(people.values(), key=lambda m: m.full_name)
 
 
 async def report_settings_form(organisation_id: int) -> ReportSettingsForm:

@@ -25,6 +25,7 @@ from app.admin.pages import (
 )
 from app.core import clock
 from app.domain.roles import ROLE_TITLES, Role
+from app.identity.staff import people_of
 from app.web.deps import CurrentActor, Req, Rules
 from app.web.forms import form_int, form_list, form_text, to_int
 
@@ -311,7 +312,7 @@ class AdminReportsController(Controller):
             status_code,
             form=form,
             errors=errors or {},
-            members=await admin_organisation.members_of(rules.id),
+            members=await people_of(rules.id),
             rules_by_kind={"summary": reports.summary, "violations": reports.violations},
             role_titles={role: rules.profile.title(role) for role in Role},
         )

@@ -23,10 +23,8 @@ from app.db.tables import (
 from app.deadlines.breaches import (
     SEES_BREACHES,
     CaseBreach,
-    PersonOption,
     case_breaches,
     oversees,
-    people_of,
 )
 from app.domain.intake import NETWORKS
 from app.domain.lifecycle import (
@@ -40,6 +38,7 @@ from app.domain.lifecycle import (
 from app.domain.regulation.model import REFUSAL_TITLES, Importance, RefusalReason
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
+from app.identity.staff import Person, people_of
 from app.intake.repeats import EarlierCase, earlier_cases
 
 # Russian names of event kinds for the timeline.
@@ -219,7 +218,7 @@ class CaseView:
     departments: list[DepartmentChoice]
     suggestions: list[EarlierCase] = field(default_factory=list)
     breaches: list[CaseBreach] = field(default_factory=list)  # seen by overseers
-    people: list[PersonOption] = field(default_factory=list)  # a breach's possible person
+    people: list[Person] = field(default_factory=list)  # a breach's possible person
     immediate: list[ImmediateSent] = field(default_factory=list)
     # The organisation's official accounts in the message's network (Penza p.5, Parfino p.4).
     accounts: list[AccountOption] = field(default_factory=list)

@@ -36,23 +36,6 @@ def _overseer(ctx: ActorContext) -> EventActor:
     return EventActor(ctx.user_id, str(role), ctx.substitute_for(role))
 
 
-@dataclass(frozen=True)
-class PersonOption:
-    """A person a breach can be recorded against."""
-
-    id: int
-    full_name: str
-
-
-async def people_of(organisation_id: int) -> list[PersonOption]:
-    """Everyone with a role in the organisation, by name (for the breach form)."""
-    rows = await Membership.select(
-        Membership.user, Membership.user.full_name.as_alias("full_name")
-    ).where(Membership.organisation == organisation_id)
-    seen = {int(r["user"]): r["full_name"] for r in rows}
-    return sorted((PersonOption(i, n) for i, n in seen.items()), key=lambda p: p.full_name)
-
-
 async def record_breach(
     ctx: ActorContext,
     message_id: int,

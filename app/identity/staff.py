@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from app.db.tables import Absence, Department, Membership
@@ -36,3 +37,24 @@ async def load_staff(organisation_id: int, day: date) -> Staff:
         {int(a["user"]): int(a["substitute"]) for a in absences},
         {int(c["id"]): int(c["curator"]) for c in curators},
     )
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone with a role in the organisation, with their role codes."""
+
+    id: int
+    full_name: str
+    roles: list[str] = field(default_factory=list)
+
+
+async def people_of(organisation_id: int) -> list[Person]:
+    """Everyone with a role in the organisation, by name (forms that pick a person)."""
+    rows = await Membership.select(
+        Membership.user, Membership.user.full_name.as_alias("full_name"), Membership.role
+    ).where(Membership.organisation == organisation_id)
+    people: dict[int, Person] = {}
+    for r in rows:
+        person = people.setdefault(int(r["user"]), Person(int(r["user"]), r["full_name"]))
+        person.roles.append(str(r["role"]))
+    return sorted(people.values(), key=lambda p: p.full_name)
