@@ -60,6 +60,7 @@ EVENT_TITLES: dict[str, str] = {
     "message_assignment_returned": "Возвращено на распределение",
     "message_complete": "Работа по сообщению завершена",
     "message_edited": "Автор изменил текст сообщения",
+    "message_deleted_in_network": "Автор удалил сообщение в сети (текст сохранён)",
     "breach_recorded": "Зафиксировано нарушение",
     "breach_decided": "Принято решение по нарушению",
 }

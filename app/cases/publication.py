@@ -86,7 +86,9 @@ async def publish_through_network(
             )
         draft = await latest_draft(row["id"])
         try:
-            reply_id, url = await publish_reply(account, message["external_id"], draft["text"])
+            reply_id, url = await publish_reply(
+                account, message["external_id"], draft["text"], f"otklik-draft-{draft['id']}"
+            )
         except ConnectorError as error:
             raise CaseError(error.message_ru, "network_refused") from error
         return await _record(ctx, row, rules, now, draft, url, reply_id, account)

@@ -16,15 +16,16 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from app.connectors.base import ConnectedAccount, ConnectorError
+from app.connectors.base import ConnectedAccount, ConnectorError, Incoming, ThreadContext
 from app.connectors.registry import connector_for
 from app.core import clock
 from app.db.sealed import get_secret, put_secret
-from app.db.tables import Organisation, SocialAccount
-from app.domain.intake import IntakeError, validate_incoming
-from app.identity.organisations import organisation_rules
+from app.db.tables import Message, Organisation, SocialAccount
+from app.domain.intake import IncomingMessage, IntakeError, validate_incoming
+from app.identity.organisations import OrganisationRules, organisation_rules
 from app.intake import messages
-from app.journal.events import EventActor
+from app.journal.events import EventActor, record_event
+from app.journal.live import publish_change
 
 log = logging.getLogger("otklik.connectors")
 
@@ -129,16 +130,10 @@ async def poll_account(account_id: int) -> PollResult:
         fetched = await connector_for(account.network).fetch(account, account.cursor)
         rules = await organisation_rules(account.organisation_id)
         for item in fetched.items:
-            try:
-                incoming = validate_incoming(
-                    item.raw, clock.now(), rules.accepted_networks, rules.networks_clause
-                )
-            except IntakeError as error:
-                log.warning("account %s: item refused: %s", account_id, error.errors)
-                skipped += 1
-            else:
-                await messages.intake_message(account.organisation_id, incoming, CONNECTOR_ACTOR)
+            if await store_item(account, item, rules):
                 stored += 1
+            else:
+                skipped += 1
             await _move_cursor(account_id, item.cursor_after, clock.now())
         await SocialAccount.update(
             {SocialAccount.cursor: fetched.cursor, SocialAccount.last_error: ""}
@@ -151,6 +146,73 @@ async def poll_account(account_id: int) -> PollResult:
             account_id, "Сбой при сохранении сообщений; повторим при следующем опросе.", stored
         )
     return PollResult(account_id, stored, skipped)
+
+
+async def store_item(account: ConnectedAccount, item: Incoming, rules: OrganisationRules) -> bool:
+    """Store one item of the account (poll or webhook alike); False if it was refused or
+    names nothing we hold. Idempotent: storing the same item twice changes nothing."""
+    if item.kind == "delete":
+        return await _mark_deleted(account, item)
+    try:
+        incoming = validate_incoming(
+            item.raw, clock.now(), rules.accepted_networks, rules.networks_clause
+        )
+    except IntakeError as error:
+        log.warning("account %s: item refused: %s", account.id, error.errors)
+        return False
+    message_id, _created = await messages.intake_message(
+        account.organisation_id, incoming, CONNECTOR_ACTOR
+    )
+    if item.thread is not None:
+        await _store_thread(message_id, item.thread)
+    return True
+
+
+# Bounds of what a thread context may bring (texts come from strangers).
+THREAD_TEXT_LIMIT = 2000
+THREAD_EARLIER_LIMIT = 5
+
+
+async def _store_thread(message_id: int, thread: ThreadContext) -> None:
+    """The thread context, once (the first time the item is seen), bounded in size."""
+    context = {
+        "parent_text": thread.parent_text[:THREAD_TEXT_LIMIT],
+        "parent_url": thread.parent_url[:1000],
+        "earlier": [
+            {"author": author[:300], "text": text[:THREAD_TEXT_LIMIT]}
+            for author, text in thread.earlier[-THREAD_EARLIER_LIMIT:]
+        ],
+    }
+    await Message.update({Message.thread_key: thread.key[:300], Message.thread: context}).where(
+        (Message.id == message_id) & (Message.thread_key == "")
+    )
+
+
+async def _mark_deleted(account: ConnectedAccount, item: Incoming) -> bool:
+    """The author deleted the item in the network: mark the message, keep what was stored."""
+    key = IncomingMessage(
+        network=account.network, text="", external_id=str(item.raw.get("external_id", ""))
+    ).dedup_key()
+    row = (
+        await Message.select(Message.id, Message.deleted_in_network_at)
+        .where((Message.organisation == account.organisation_id) & (Message.dedup_key == key))
+        .first()
+    )
+    if row is None:
+        return False
+    if row["deleted_in_network_at"] is None:
+        async with Message._meta.db.transaction():
+            await Message.update({Message.deleted_in_network_at: clock.now()}).where(
+                Message.id == row["id"]
+            )
+            await record_event(
+                account.organisation_id,
+                "message_deleted_in_network",
+                CONNECTOR_ACTOR,
+                message_id=int(row["id"]),
+            )
+        await publish_change(account.organisation_id, int(row["id"]), "message_deleted_in_network")
+    return True
 
 
 async def _move_cursor(account_id: int, cursor: str, at: datetime) -> None:
@@ -218,12 +280,13 @@ async def accounts_health() -> list[AccountHealth]:
     ]
 
 
-async def publish_reply(account_id: int, thread: str, text: str) -> tuple[str, str]:
-    """Post a reply through the account's connector; (reply id, reply URL)."""
+async def publish_reply(account_id: int, thread: str, text: str, key: str) -> tuple[str, str]:
+    """Post a reply through the account's connector; (reply id, reply URL). `key` is stable
+    for one answer, so a network that supports idempotency never posts it twice."""
     row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
     if row is None:
         raise ConnectorError("Аккаунт не найден.")
     account = await _account(row)
     if not account.token:
         raise ConnectorError("Аккаунт не подключён к сети (токен не задан): разместите вручную.")
-    return await connector_for(account.network).publish(account, thread, text)
+    return await connector_for(account.network).publish(account, thread, text, key)

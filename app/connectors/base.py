@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from app.core.errors import UserError
 
@@ -25,13 +25,36 @@ class ConnectedAccount:
     cursor: str = ""
 
 
+ItemKind = Literal["message", "edit", "delete"]
+
+
+@dataclass(frozen=True)
+class ThreadContext:
+    """Where a citizen's item sits: the post it comments on and the earlier comments of the
+    thread (shown on the case page; bounded by `accounts.store_thread`). `key` names the
+    thread in the network (e.g. VK "-123_45", Telegram "<chat>:<post forward id>") so the
+    author's later reply in the same thread is recognised."""
+
+    key: str = ""
+    parent_text: str = ""
+    parent_url: str = ""
+    earlier: tuple[tuple[str, str], ...] = ()  # (author name, text), oldest first
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One normalised item: the raw mapping for `validate_incoming`, and the cursor that
-    is safe to store once this item (and every one before it) is stored."""
+    is safe to store once this item (and every one before it) is stored.
+
+    kind: `message` — a new item (or a re-read one: intake is idempotent); `edit` — the
+    author changed it (raw holds the new text; becomes a `message_edited` event); `delete`
+    — the author deleted it (raw needs only network + external_id; the stored message is
+    marked, never erased)."""
 
     raw: dict[str, Any]
     cursor_after: str
+    kind: ItemKind = "message"
+    thread: ThreadContext | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +80,38 @@ class Connector(Protocol):
         """New items since the cursor."""
         ...
 
-    async def publish(self, account: ConnectedAccount, thread: str, text: str) -> tuple[str, str]:
-        """Post a reply into the thread (the citizen's item's external id); (reply id, URL)."""
+    async def publish(
+        self, account: ConnectedAccount, thread: str, text: str, key: str
+    ) -> tuple[str, str]:
+        """Post a reply into the thread (the citizen's item's external id); (reply id, URL).
+
+        `key` is stable for one answer (derived from the draft): a network that supports it
+        uses it so a retry never posts twice (VK `guid`, MAX/VK messages `random_id`)."""
+        ...
+
+
+@dataclass(frozen=True)
+class WebhookReply:
+    """What the web answers the network at once (status, body), and the items it carried
+    for the worker to store (the web never stores them itself)."""
+
+    status: int
+    body: str
+    items: list[Incoming] = field(default_factory=list)
+    content_type: str = "text/plain"
+
+
+@runtime_checkable
+class WebhookConnector(Protocol):
+    """A connector that can also be called by the network (webhook mode)."""
+
+    async def receive(
+        self, account: ConnectedAccount, headers: dict[str, str], body: bytes, secret: str
+    ) -> WebhookReply:
+        """Check the call (secret, confirmation) and normalise what it carries. Headers are
+        lower-cased; `secret` is the account's webhook secret (a stored secret)."""
+        ...
+
+    async def subscribe(self, account: ConnectedAccount, url: str, secret: str) -> None:
+        """Tell the network to call `url` (setWebhook, subscriptions…); ConnectorError if not."""
         ...

@@ -76,8 +76,11 @@ class TelegramConnector:
                 items.append(Incoming(raw=raw, cursor_after=new_cursor))
         return Fetched(items=items, cursor=new_cursor)
 
-    async def publish(self, account: ConnectedAccount, thread: str, text: str) -> tuple[str, str]:
-        """Reply to the citizen's message (`thread` = "<chat_id>:<message_id>")."""
+    async def publish(
+        self, account: ConnectedAccount, thread: str, text: str, key: str
+    ) -> tuple[str, str]:
+        """Reply to the citizen's message (`thread` = "<chat_id>:<message_id>"). The Bot API
+        has no idempotency key: the caller's outbox guards against double posts."""
         chat_id, _, message_id = thread.rpartition(":")
         if not chat_id or not message_id.lstrip("-").isdigit():
             raise ConnectorError(f"Не понятно, на какое сообщение Telegram отвечать: {thread}")

@@ -37,6 +37,12 @@ class Message(Table):
     author_external_id = Varchar(length=200, default="")
     text = Text(default="")
     attachments = JSONB(default=[])
+    # Where the item sits in its network (issue #14): the thread's key, the post it comments
+    # on and earlier comments (see app.connectors.base.ThreadContext); and when its author
+    # deleted it in the network (the stored text stays).
+    thread_key = Varchar(length=300, default="")
+    thread = JSONB(default={})
+    deleted_in_network_at = Timestamptz(null=True, default=None)
     posted_at = Timestamptz(null=True, default=None)
     collected_at = Timestamptz(default=TimestamptzNow())
     # The moment the specialist marks it as needing a reaction: every deadline counts from here.

@@ -180,7 +180,7 @@ async def test_publish_replies_to_the_citizens_message(telegram: FakeTelegram) -
     telegram.push("message", group_comment(101, "Когда уберут мусор?"))
     await poll_all()
     [message] = await _messages(org_id)
-    reply_id, url = await publish_reply(account_id, message["external_id"], "Уберут завтра.")
+    reply_id, url = await publish_reply(account_id, message["external_id"], "Уберут завтра.", "k1")
     [sent] = telegram.sent
     assert sent["chat_id"] == GROUP_ID and sent["text"] == "Уберут завтра."
     assert sent["reply_parameters"] == {"message_id": 101}
