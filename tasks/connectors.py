@@ -1,18 +1,48 @@
-"""Network connectors in the worker: one pass over every active account each minute.
+"""Network connectors in the worker: permanent long-poll loops, and a minute pass as fallback.
 
-Each pass is short (a long-poll wait of about a second per account), so the cron never
-overlaps itself. A long-running long-poll loop per account (seconds from comment to
-«Новые») is the next step of issue #14.
+On startup the worker starts `app.connectors.loops.Supervisor`: one long-poll loop per
+active account (seconds from a comment to «Новые»), the accounts shared between worker
+processes by leases in Redis. The minute cron `poll_connectors` is the fallback: it polls
+only the accounts no loop holds (e.g. while the supervisor is starting), with a short wait.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from typing import Any
 
 from app.connectors.accounts import poll_all
+from app.connectors.http import close_client
+from app.connectors.loops import Supervisor
+from app.core.redis import close_shared_redis
+
+log = logging.getLogger("otklik.worker")
+
+LOOPS_KEY = "connector_loops"
 
 
 async def poll_connectors(ctx: dict[str, Any]) -> int:
-    """Poll every active connected account once; returns how many messages were stored."""
+    """Poll every active connected account no loop holds; returns how many were stored."""
     results = await poll_all()
     return sum(r.stored for r in results)
+
+
+async def start_loops(ctx: dict[str, Any]) -> None:
+    """Start this process's supervisor of long-poll loops (the worker's startup)."""
+    supervisor = Supervisor()
+    ctx[LOOPS_KEY] = asyncio.create_task(supervisor.run(), name="connector-loops")
+    log.info("connector loops started (%s)", supervisor.owner)
+
+
+async def stop_loops(ctx: dict[str, Any]) -> None:
+    """Stop the loops, give their leases back, close the shared clients (the worker's stop)."""
+    task = ctx.pop(LOOPS_KEY, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+    with contextlib.suppress(Exception):
+        await close_client()
+        await close_shared_redis()

@@ -15,7 +15,7 @@ from arq.worker import create_worker
 import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.core.config import get_settings
 from app.core.outages import is_outage
-from tasks.connectors import poll_connectors
+from tasks.connectors import poll_connectors, start_loops, stop_loops
 from tasks.heartbeat import heartbeat
 from tasks.media import SWEEP_MEDIA_CRON, sweep_media
 from tasks.reports import deliver_reports, remind_immediate
@@ -38,18 +38,21 @@ def redis_settings() -> RedisSettings:
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    """Open the database pool and beat once, so /healthz sees the worker at once."""
+    """Open the database pool, beat once (so /healthz sees the worker at once), start the
+    connectors' long-poll loops."""
     from app.db.piccolo_conf import DB
 
     if DB.pool is None:  # a reconnecting worker keeps the pool it had
         await DB.start_connection_pool(min_size=1, max_size=5)
     await heartbeat(ctx)
+    await start_loops(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
-    """Close the database pool."""
+    """Stop the connectors' loops, close the database pool."""
     from app.db.piccolo_conf import DB
 
+    await stop_loops(ctx)
     if DB.pool is not None:
         await DB.close_connection_pool()
 

@@ -62,7 +62,9 @@ async def _poll() -> list[str]:
     from app.connectors.accounts import poll_all
 
     return [
-        f"аккаунт {r.account_id}: сохранено {r.stored}, пропущено {r.skipped}"
+        f"аккаунт {r.account_id}: его опрашивает обработчик задач, пропущен"
+        if r.busy
+        else f"аккаунт {r.account_id}: сохранено {r.stored}, пропущено {r.skipped}"
         + (f"; ошибка: {r.error}" if r.error else "")
         for r in await poll_all()
     ] or ["Активных аккаунтов нет."]

@@ -16,6 +16,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
+from app.connectors import leases
 from app.connectors.base import ConnectedAccount, ConnectorError, Incoming, ThreadContext
 from app.connectors.registry import connector_for
 from app.core import clock
@@ -45,6 +46,7 @@ class PollResult:
     stored: int = 0
     skipped: int = 0
     error: str = ""
+    busy: bool = False  # another poller (a worker's loop) holds the account: not polled
 
 
 async def connect_account(
@@ -117,8 +119,9 @@ async def _account(row: dict[str, object]) -> ConnectedAccount:
     )
 
 
-async def poll_account(account_id: int) -> PollResult:
-    """One pass over one account: fetch, store item by item, move the cursor."""
+async def poll_account(account_id: int, wait_seconds: int | None = None) -> PollResult:
+    """One pass over one account: fetch, store item by item, move the cursor.
+    `wait_seconds`: the long poll's wait (None: the connector's short default)."""
     row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
     if row is None:
         return PollResult(account_id, error="Аккаунт не найден.")
@@ -127,9 +130,14 @@ async def poll_account(account_id: int) -> PollResult:
         return await _failed(account_id, "Токен не задан: подключите аккаунт заново.")
     stored = skipped = 0
     try:
-        fetched = await connector_for(account.network).fetch(account, account.cursor)
-        rules = await organisation_rules(account.organisation_id)
+        connector = connector_for(account.network)
+        if wait_seconds is None:
+            fetched = await connector.fetch(account, account.cursor)
+        else:
+            fetched = await connector.fetch(account, account.cursor, wait_seconds=wait_seconds)
+        rules: OrganisationRules | None = None  # read once, and only when there is an item
         for item in fetched.items:
+            rules = rules or await organisation_rules(account.organisation_id)
             if await store_item(account, item, rules):
                 stored += 1
             else:
@@ -228,8 +236,13 @@ async def _failed(account_id: int, error: str, stored: int = 0, skipped: int = 0
     return PollResult(account_id, stored, skipped, error)
 
 
+# A one-off pass holds an account's lease this long at most (the cron's timeout is 55 s).
+PASS_LEASE_MS = 120_000
+
+
 async def poll_all() -> list[PollResult]:
-    """One pass over every active, unpaused account of a network that has a connector."""
+    """One pass over every active, unpaused account of a network that has a connector,
+    except those a worker's loop holds (`leases`): they are reported busy, not polled."""
     from app.connectors.registry import CONNECTORS
 
     rows = (
@@ -241,7 +254,15 @@ async def poll_all() -> list[PollResult]:
         )
         .order_by(SocialAccount.id)
     )
-    return [await poll_account(int(r["id"])) for r in rows]
+    owner = leases.new_owner("pass")
+    results = []
+    for r in rows:
+        account_id = int(r["id"])
+        async with leases.held(account_id, owner, PASS_LEASE_MS) as mine:
+            results.append(
+                await poll_account(account_id) if mine else PollResult(account_id, busy=True)
+            )
+    return results
 
 
 @dataclass(frozen=True)

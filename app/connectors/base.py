@@ -76,8 +76,17 @@ class Connector(Protocol):
         """The community's or bot's name as the network reports it (ConnectorError if not)."""
         ...
 
-    async def fetch(self, account: ConnectedAccount, cursor: str) -> Fetched:
-        """New items since the cursor."""
+    async def fetch(
+        self, account: ConnectedAccount, cursor: str, wait_seconds: int | None = None
+    ) -> Fetched:
+        """New items since the cursor. `wait_seconds` is how long a long poll may wait for
+        the first new item: None is the connector's own short default (a one-off pass: the
+        cron, `otklik connectors poll`); the worker's per-account loops pass about 25 s
+        (`loops.LONG_POLL_SECONDS`). A connector that polls without waiting ignores it.
+
+        Before each request to the network a connector calls
+        `await limits.acquire_for(account, "call")` (or `"post", chat=…` when writing),
+        which waits for the network's rate limit shared by all worker processes."""
         ...
 
     async def publish(

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from app.connectors import http, limits
 from app.connectors.base import ConnectedAccount, ConnectorError, Fetched, Incoming
 
 API_BASE = "https://api.telegram.org"
@@ -22,6 +23,8 @@ POLL_WAIT_SECONDS = 1
 HTTP_TIMEOUT_SECONDS = 10.0
 PAGE_LIMIT = 100
 GROUP_TYPES = {"group", "supergroup"}
+# Methods that send into a chat: they count against the per-group limit too.
+POST_METHODS = {"sendMessage"}
 
 
 class TelegramConnector:
@@ -37,9 +40,12 @@ class TelegramConnector:
         base = (account.api_base or API_BASE).rstrip("/")
         url = f"{base}/bot{account.token}/{method}"
         timeout = HTTP_TIMEOUT_SECONDS + float(payload.get("timeout", 0))
+        if method in POST_METHODS:
+            await limits.acquire_for(account, "post", chat=str(payload.get("chat_id", "")))
+        else:
+            await limits.acquire_for(account, "call")
         try:
-            async with httpx.AsyncClient(timeout=timeout) as http:
-                response = await http.post(url, json=payload)
+            response = await http.client().post(url, json=payload, timeout=timeout)
             body = response.json()
         except (httpx.HTTPError, ValueError) as error:
             raise ConnectorError(
@@ -56,10 +62,14 @@ class TelegramConnector:
         username = me.get("username")
         return f"{name} (@{username})" if username else name
 
-    async def fetch(self, account: ConnectedAccount, cursor: str) -> Fetched:
-        """Updates from the offset on; the new offset is the highest update_id + 1."""
+    async def fetch(
+        self, account: ConnectedAccount, cursor: str, wait_seconds: int | None = None
+    ) -> Fetched:
+        """Updates from the offset on; the new offset is the highest update_id + 1. The
+        long poll waits `wait_seconds` for the first update (the connector's short default
+        for a one-off pass; the worker's loops wait longer)."""
         payload: dict[str, Any] = {
-            "timeout": self.poll_wait_seconds,
+            "timeout": self.poll_wait_seconds if wait_seconds is None else wait_seconds,
             "limit": PAGE_LIMIT,
             "allowed_updates": ALLOWED_UPDATES,
         }

@@ -3,15 +3,22 @@
 Payloads follow https://core.telegram.org/bots/api: every answer is `{"ok": true,
 "result": …}` or `{"ok": false, "error_code": …, "description": …}`; `getUpdates` returns
 Update objects with `update_id` ≥ `offset` (an offset confirms every earlier update, which
-the server then forgets); `sendMessage` returns the sent Message.
+the server then forgets) and, like the real server, holds the request up to `timeout`
+seconds until an update comes (long polling); a second `getUpdates` of the same bot while
+one is pending ends the first with 409 "Conflict: terminated by other getUpdates request"
+(as the real API does when two instances poll one bot). `sendMessage` returns the sent
+Message. Several bots can be served at once (`add_bot`): the benchmark runs a thousand.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,23 +30,65 @@ CHANNEL_ID = -1009876543210
 BOT = {"id": 7000001, "is_bot": True, "first_name": "Отклик Пенза", "username": "otklik_penza_bot"}
 
 
+CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"  # noqa: E501
+
+
+@dataclass
+class _Poll:
+    """A pending getUpdates: woken by an update, or terminated by a newer one."""
+
+    woken: asyncio.Event = field(default_factory=asyncio.Event)
+    terminated: bool = False
+
+
 @dataclass
 class FakeTelegram:
     """The server's state; tests push updates and read what the bot sent."""
 
     token: str = "7000001:AAH-fake-token"
-    updates: list[dict[str, Any]] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
+    sent_at: list[tuple[float, str, dict[str, Any]]] = field(default_factory=list)
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     next_update_id: int = 500
     next_message_id: int = 9000
     base_url: str = ""
+    queues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # bot → updates
+    polling: Counter[str] = field(default_factory=Counter)  # getUpdates pending, by bot
+    most_polling: Counter[str] = field(default_factory=Counter)
+    conflicts: int = 0
+    bots: set[str] = field(default_factory=set)  # accepted besides `token` (add_bot)
+    _pending: dict[str, _Poll] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _loop: asyncio.AbstractEventLoop | None = None
 
-    def push(self, kind: str, message: dict[str, Any]) -> int:
-        """Queue an update carrying `message` as `kind` (message, edited_message)."""
-        self.next_update_id += 1
-        self.updates.append({"update_id": self.next_update_id, kind: message})
-        return self.next_update_id
+    def add_bot(self, token: str) -> None:
+        """Serve another bot (its token is accepted from now on). The first bot's is
+        `token`: a test revokes it by changing `token`."""
+        self.bots.add(token)
+
+    def accepts(self, token: str) -> bool:
+        return token == self.token or token in self.bots
+
+    @property
+    def updates(self) -> list[dict[str, Any]]:
+        return self.queues.setdefault(self.token, [])
+
+    def push(self, kind: str, message: dict[str, Any], token: str = "") -> int:
+        """Queue an update carrying `message` as `kind` (message, edited_message) for a bot
+        (the first one by default); wakes its pending long poll. Safe from any thread."""
+        token = token or self.token
+        with self._lock:
+            self.next_update_id += 1
+            update_id = self.next_update_id
+            self.queues.setdefault(token, []).append({"update_id": update_id, kind: message})
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake, token)
+        return update_id
+
+    def _wake(self, token: str) -> None:
+        poll = self._pending.get(token)
+        if poll is not None:
+            poll.woken.set()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -53,7 +102,12 @@ class FakeTelegram:
         payload = json.loads(body or b"{}")
         _, bot_token, method = scope["path"].split("/", 2)
         self.requests.append((method, payload))
-        status, answer = self.answer(bot_token.removeprefix("bot"), method, payload)
+        token = bot_token.removeprefix("bot")
+        if method == "getUpdates" and self.accepts(token):
+            self._loop = asyncio.get_running_loop()
+            status, answer = await self.get_updates(token, payload)
+        else:
+            status, answer = self.answer(token, method, payload)
         data = json.dumps(answer).encode()
         await send(
             {
@@ -64,20 +118,46 @@ class FakeTelegram:
         )
         await send({"type": "http.response.body", "body": data})
 
+    async def get_updates(self, token: str, payload: dict[str, Any]) -> tuple[int, Any]:
+        """Pending updates from the offset on, waiting up to `timeout` s for the first."""
+        offset = payload.get("offset")
+        with self._lock:
+            self.queues.setdefault(token, [])
+            if offset is not None:  # confirmed updates are forgotten
+                self.queues[token][:] = [u for u in self.queues[token] if u["update_id"] >= offset]
+        poll = _Poll()
+        previous = self._pending.get(token)
+        if previous is not None:  # the real API ends the older request
+            self.conflicts += 1
+            previous.terminated = True
+            previous.woken.set()
+        self._pending[token] = poll
+        self.polling[token] += 1
+        self.most_polling[token] = max(self.most_polling[token], self.polling[token])
+        try:
+            timeout = float(payload.get("timeout", 0))
+            if not self.queues[token] and timeout > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(poll.woken.wait(), timeout)
+        finally:
+            self.polling[token] -= 1
+            if self._pending.get(token) is poll:
+                del self._pending[token]
+        if poll.terminated:
+            return 409, {"ok": False, "error_code": 409, "description": CONFLICT}
+        limit = int(payload.get("limit", 100))
+        with self._lock:
+            return 200, {"ok": True, "result": list(self.queues[token][:limit])}
+
     def answer(self, token: str, method: str, payload: dict[str, Any]) -> tuple[int, Any]:
-        if token != self.token:
+        if not self.accepts(token):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         if method == "getMe":
             return 200, {"ok": True, "result": BOT}
-        if method == "getUpdates":
-            offset = payload.get("offset")
-            if offset is not None:  # confirmed updates are forgotten
-                self.updates = [u for u in self.updates if u["update_id"] >= offset]
-            limit = int(payload.get("limit", 100))
-            return 200, {"ok": True, "result": self.updates[:limit]}
         if method == "sendMessage":
             self.next_message_id += 1
             self.sent.append(payload)
+            self.sent_at.append((time.time(), token, payload))
             message = {
                 "message_id": self.next_message_id,
                 "from": BOT,
@@ -89,7 +169,9 @@ class FakeTelegram:
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
 
-def group_comment(message_id: int, text: str, *, user_id: int = 42) -> dict[str, Any]:
+def group_comment(
+    message_id: int, text: str, *, user_id: int = 42, chat_id: int = GROUP_ID
+) -> dict[str, Any]:
     """A citizen's comment to a channel post: a reply, in the discussion group, to the
     automatic forward of the post."""
     return {
@@ -101,13 +183,13 @@ def group_comment(message_id: int, text: str, *, user_id: int = 42) -> dict[str,
             "last_name": "Петров",
             "username": "ivan_petrov",
         },
-        "chat": {"id": GROUP_ID, "type": "supergroup", "title": "Обсуждение новостей"},
+        "chat": {"id": chat_id, "type": "supergroup", "title": "Обсуждение новостей"},
         "date": int(time.time()) - 60,
         "text": text,
         "reply_to_message": {
             "message_id": 10,
             "sender_chat": {"id": CHANNEL_ID, "type": "channel", "title": "Администрация"},
-            "chat": {"id": GROUP_ID, "type": "supergroup", "title": "Обсуждение новостей"},
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Обсуждение новостей"},
             "date": int(time.time()) - 3600,
             "text": "Новости города",
             "is_automatic_forward": True,

@@ -1,0 +1,129 @@
+"""The worker's permanent long-poll loops: one per active, unpaused long-poll account.
+
+A `Supervisor` runs in each worker process (started by the worker's on_startup). Every few
+seconds it reads the accounts that should be polled, starts a loop for each one whose lease
+(`leases`) it can take, renews the leases it holds, and stops the loops of accounts paused,
+removed, switched to webhook mode or taken over by another process. Each loop calls
+`accounts.poll_account` with a long-poll wait (about 25 s: a comment reaches «Новые» within
+a second or two), or, for networks without a long poll (OK), every PERIODIC_SECONDS. Errors
+back off from 1 s doubling to 5 minutes. Concurrency is bounded by a semaphore
+(`max_concurrent` polls in flight) and the shared HTTP pool (`http.MAX_CONNECTIONS`).
+
+With several worker processes the leases share the accounts out: an account is polled by
+exactly one of them, and a crashed worker's accounts are taken over once its leases lapse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from app.connectors import leases
+from app.connectors.accounts import PollResult, poll_account
+from app.db.tables import SocialAccount
+
+log = logging.getLogger("otklik.connectors.loops")
+
+LONG_POLL_SECONDS = 25
+# Networks read by periodic polling instead of a long poll: seconds between two passes.
+PERIODIC_SECONDS = {"ok": 60.0}
+TICK_SECONDS = 3.0
+FIRST_BACKOFF_SECONDS = 1.0
+LONGEST_BACKOFF_SECONDS = 300.0
+MAX_CONCURRENT_POLLS = 1000
+
+
+async def wanted_accounts() -> dict[int, str]:
+    """The accounts to keep a loop for: active, unpaused, long-poll mode, with a connector
+    (id → network)."""
+    from app.connectors.registry import CONNECTORS
+
+    rows = await SocialAccount.select(SocialAccount.id, SocialAccount.network).where(
+        (SocialAccount.is_active == True)  # noqa: E712 (a SQL expression)
+        & (SocialAccount.paused == False)  # noqa: E712
+        & (SocialAccount.mode == "longpoll")
+        & SocialAccount.network.is_in(list(CONNECTORS))
+    )
+    return {int(r["id"]): str(r["network"]) for r in rows}
+
+
+@dataclass
+class Supervisor:
+    """The loops of one process. `run()` until cancelled; `tick()` is one round of it."""
+
+    owner: str = field(default_factory=lambda: leases.new_owner("loops"))
+    wait_seconds: int = LONG_POLL_SECONDS
+    tick_seconds: float = TICK_SECONDS
+    max_concurrent: int = MAX_CONCURRENT_POLLS
+    loops: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._slots = asyncio.Semaphore(self.max_concurrent)
+
+    async def run(self) -> None:
+        """Tick every `tick_seconds` until cancelled; then stop every loop."""
+        try:
+            while True:
+                try:
+                    await self.tick()
+                except Exception:  # a database or Redis outage: the next tick tries again
+                    log.warning("connector loops: tick failed", exc_info=True)
+                await asyncio.sleep(self.tick_seconds)
+        finally:
+            await self.stop()
+
+    async def tick(self) -> None:
+        """Match the loops to the accounts: stop the unwanted, keep leases, start the new."""
+        for account_id, task in list(self.loops.items()):
+            if task.done():
+                del self.loops[account_id]
+        wanted = await wanted_accounts()
+        await self._stop_loops([i for i in self.loops if i not in wanted])
+        await self._stop_loops(await leases.renew(self.loops, self.owner))
+        for account_id, network in sorted(wanted.items()):
+            if account_id not in self.loops and await leases.take(account_id, self.owner):
+                self.loops[account_id] = asyncio.create_task(
+                    self._loop(account_id, network), name=f"connector-loop-{account_id}"
+                )
+
+    async def stop(self) -> None:
+        """Stop every loop and give its lease back."""
+        await self._stop_loops(list(self.loops))
+
+    async def _stop_loops(self, account_ids: list[int] | set[int]) -> None:
+        tasks = [self.loops.pop(i) for i in account_ids if i in self.loops]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _loop(self, account_id: int, network: str) -> None:
+        pause = FIRST_BACKOFF_SECONDS
+        periodic = PERIODIC_SECONDS.get(network)
+        try:
+            while await self._still_held(account_id):
+                result = await self._poll(account_id, None if periodic else self.wait_seconds)
+                if result.error:
+                    log.info("account %s: %s (next try in %.0f s)", account_id, result.error, pause)
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, LONGEST_BACKOFF_SECONDS)
+                    continue
+                pause = FIRST_BACKOFF_SECONDS
+                if periodic:
+                    await asyncio.sleep(periodic)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(leases.release(account_id, self.owner))
+
+    async def _still_held(self, account_id: int) -> bool:
+        """Renew the lease before a poll; False once another process has it."""
+        return not await leases.renew([account_id], self.owner)
+
+    async def _poll(self, account_id: int, wait_seconds: int | None) -> PollResult:
+        async with self._slots:
+            try:
+                return await poll_account(account_id, wait_seconds=wait_seconds)
+            except Exception:  # an outage before the poll's own guard (reading the account)
+                log.warning("account %s: poll failed", account_id, exc_info=True)
+                return PollResult(account_id, error="Сбой при опросе; повторим.")
