@@ -25,6 +25,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from redis.asyncio import Redis
+
 from app.connectors.base import ConnectedAccount, ConnectorError
 from app.core.redis import KEY_PREFIX, shared_redis
 
@@ -98,15 +100,21 @@ class RateLimited(ConnectorError):
 
 
 async def acquire(
-    bucket: str, rate_per_second: float, burst: int, *, max_wait: float | None = None
+    bucket: str,
+    rate_per_second: float,
+    burst: int,
+    *,
+    max_wait: float | None = None,
+    redis: Redis | None = None,
 ) -> float:
     """Take one request from the bucket, sleeping until the network allows it; returns the
-    seconds waited. With `max_wait`, a wait longer than that raises RateLimited instead."""
+    seconds waited. With `max_wait`, a wait longer than that raises RateLimited instead
+    (and nothing is taken). `redis`: another client than this loop's shared one."""
     if rate_per_second <= 0 or burst < 1:
         raise ValueError("a bucket needs a positive rate and a burst of at least 1")
     interval_us = math.ceil(1_000_000 / rate_per_second)
     longest_us = -1 if max_wait is None else int(max_wait * 1_000_000)
-    script = shared_redis().register_script(_GCRA)
+    script = (redis or shared_redis()).register_script(_GCRA)
     admitted, wait_us = await script(
         keys=[BUCKET_PREFIX + bucket], args=[interval_us, burst, longest_us]
     )

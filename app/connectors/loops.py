@@ -58,6 +58,7 @@ class Supervisor:
     tick_seconds: float = TICK_SECONDS
     max_concurrent: int = MAX_CONCURRENT_POLLS
     loops: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    ticks: int = 0  # rounds done (tests and health)
 
     def __post_init__(self) -> None:
         self._slots = asyncio.Semaphore(self.max_concurrent)
@@ -79,6 +80,7 @@ class Supervisor:
         for account_id, task in list(self.loops.items()):
             if task.done():
                 del self.loops[account_id]
+        self.ticks += 1
         wanted = await wanted_accounts()
         await self._stop_loops([i for i in self.loops if i not in wanted])
         await self._stop_loops(await leases.renew(self.loops, self.owner))

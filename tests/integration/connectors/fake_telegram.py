@@ -105,7 +105,10 @@ class FakeTelegram:
         token = bot_token.removeprefix("bot")
         if method == "getUpdates" and self.accepts(token):
             self._loop = asyncio.get_running_loop()
-            status, answer = await self.get_updates(token, payload)
+            answered = await self.get_updates(token, payload, receive)
+            if answered is None:
+                return  # the client went away while waiting
+            status, answer = answered
         else:
             status, answer = self.answer(token, method, payload)
         data = json.dumps(answer).encode()
@@ -118,8 +121,11 @@ class FakeTelegram:
         )
         await send({"type": "http.response.body", "body": data})
 
-    async def get_updates(self, token: str, payload: dict[str, Any]) -> tuple[int, Any]:
-        """Pending updates from the offset on, waiting up to `timeout` s for the first."""
+    async def get_updates(
+        self, token: str, payload: dict[str, Any], receive: Any
+    ) -> tuple[int, Any] | None:
+        """Pending updates from the offset on, waiting up to `timeout` s for the first;
+        None if the client disconnected meanwhile (a stopped poller)."""
         offset = payload.get("offset")
         with self._lock:
             self.queues.setdefault(token, [])
@@ -134,15 +140,17 @@ class FakeTelegram:
         self._pending[token] = poll
         self.polling[token] += 1
         self.most_polling[token] = max(self.most_polling[token], self.polling[token])
+        gone = False
         try:
             timeout = float(payload.get("timeout", 0))
             if not self.queues[token] and timeout > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(poll.woken.wait(), timeout)
+                gone = await _wait(poll.woken, receive, timeout)
         finally:
             self.polling[token] -= 1
             if self._pending.get(token) is poll:
                 del self._pending[token]
+        if gone:
+            return None
         if poll.terminated:
             return 409, {"ok": False, "error_code": 409, "description": CONFLICT}
         limit = int(payload.get("limit", 100))
@@ -167,6 +175,20 @@ class FakeTelegram:
             }
             return 200, {"ok": True, "result": message}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+
+
+async def _wait(woken: asyncio.Event, receive: Any, seconds: float) -> bool:
+    """Wait for `woken` or the timeout; True if the client disconnected first."""
+    woke = asyncio.ensure_future(woken.wait())
+    left = asyncio.ensure_future(receive())
+    try:
+        done, _ = await asyncio.wait({woke, left}, timeout=seconds, return_when="FIRST_COMPLETED")
+    finally:
+        for task in (woke, left):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(woke, left, return_exceptions=True)
+    return left in done and left.result().get("type") == "http.disconnect"
 
 
 def group_comment(
