@@ -24,7 +24,11 @@ LOOPS_KEY = "connector_loops"
 
 
 async def poll_connectors(ctx: dict[str, Any]) -> int:
-    """Poll every active connected account no loop holds; returns how many were stored."""
+    """The fallback pass: while this worker's loops run it has nothing to do; else poll every
+    active account no loop (of another worker) holds. Returns how many were stored."""
+    loops = ctx.get(LOOPS_KEY)
+    if loops is not None and not loops.done():
+        return 0
     results = await poll_all()
     return sum(r.stored for r in results)
 

@@ -73,8 +73,18 @@ async def _poll() -> list[str]:
 def _in_servers(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     from app.cli.servers import servers
 
+    async def closing() -> Any:
+        from app.connectors.http import close_client
+        from app.core.redis import close_shared_redis
+
+        try:
+            return await work()
+        finally:  # the shared clients (leases, rate limits, HTTP) of this one run
+            await close_client()
+            await close_shared_redis()
+
     with servers():
-        return asyncio.run(work())
+        return asyncio.run(closing())
 
 
 def cmd_connect(args: argparse.Namespace) -> None:

@@ -143,9 +143,11 @@ async def poll_account(account_id: int, wait_seconds: int | None = None) -> Poll
             else:
                 skipped += 1
             await _move_cursor(account_id, item.cursor_after, clock.now())
-        await SocialAccount.update(
-            {SocialAccount.cursor: fetched.cursor, SocialAccount.last_error: ""}
-        ).where(SocialAccount.id == account_id)
+        # An empty long poll (the usual answer of 25 s of waiting) writes nothing.
+        if fetched.cursor != account.cursor or row["last_error"]:
+            await SocialAccount.update(
+                {SocialAccount.cursor: fetched.cursor, SocialAccount.last_error: ""}
+            ).where(SocialAccount.id == account_id)
     except ConnectorError as error:
         return await _failed(account_id, error.message_ru, stored, skipped)
     except Exception:  # a failure of ours (the database): the next pass goes on from the cursor

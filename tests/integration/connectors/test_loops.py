@@ -63,13 +63,18 @@ async def _stored(org_id: int) -> list[str]:
     return sorted(r["text"] for r in rows)
 
 
-async def test_the_worker_starts_and_stops_the_loops() -> None:
+async def test_the_worker_starts_and_stops_the_loops(telegram: FakeTelegram) -> None:
     from tasks import connectors
+
+    await _connect(telegram)
 
     ctx: dict[str, object] = {}
     await connectors.start_loops(ctx)
     task = ctx[connectors.LOOPS_KEY]
     assert isinstance(task, asyncio.Task) and not task.done()
+    polled = len(telegram.requests)
+    assert await connectors.poll_connectors(ctx) == 0  # the cron leaves it to the loops
+    assert len(telegram.requests) == polled
     await connectors.stop_loops(ctx)
     assert task.done() and connectors.LOOPS_KEY not in ctx
 
