@@ -47,6 +47,7 @@ class PollResult:
     skipped: int = 0
     error: str = ""
     busy: bool = False  # another poller (a worker's loop) holds the account: not polled
+    cursor: str = ""  # after a good pass: the account's cursor now
 
 
 async def connect_account(
@@ -119,15 +120,35 @@ async def _account(row: dict[str, object]) -> ConnectedAccount:
     )
 
 
-async def poll_account(account_id: int, wait_seconds: int | None = None) -> PollResult:
-    """One pass over one account: fetch, store item by item, move the cursor.
-    `wait_seconds`: the long poll's wait (None: the connector's short default)."""
+async def load_account(account_id: int) -> tuple[ConnectedAccount, bool] | PollResult:
+    """(The account as a connector needs it, whether it shows an error now), or the failed
+    result (recorded) when it cannot be polled."""
     row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
     if row is None:
         return PollResult(account_id, error="Аккаунт не найден.")
     account = await _account(row)
     if not account.token:
         return await _failed(account_id, "Токен не задан: подключите аккаунт заново.")
+    return account, bool(row["last_error"])
+
+
+async def poll_account(account_id: int, wait_seconds: int | None = None) -> PollResult:
+    """One pass over one account: fetch, store item by item, move the cursor.
+    `wait_seconds`: the long poll's wait (None: the connector's short default)."""
+    loaded = await load_account(account_id)
+    if isinstance(loaded, PollResult):
+        return loaded
+    account, shows_error = loaded
+    return await poll_connected(account, wait_seconds, clear_error=shows_error)
+
+
+async def poll_connected(
+    account: ConnectedAccount, wait_seconds: int | None = None, *, clear_error: bool = False
+) -> PollResult:
+    """One pass over an account already read (a loop keeps it between passes: an empty long
+    poll then reads and writes nothing in the database). The result's cursor is the new one;
+    `clear_error`: the account shows an error that a good pass should clear."""
+    account_id = account.id
     stored = skipped = 0
     try:
         connector = connector_for(account.network)
@@ -136,6 +157,7 @@ async def poll_account(account_id: int, wait_seconds: int | None = None) -> Poll
         else:
             fetched = await connector.fetch(account, account.cursor, wait_seconds=wait_seconds)
         rules: OrganisationRules | None = None  # read once, and only when there is an item
+        stored_cursor = account.cursor
         for item in fetched.items:
             rules = rules or await organisation_rules(account.organisation_id)
             if await store_item(account, item, rules):
@@ -143,8 +165,9 @@ async def poll_account(account_id: int, wait_seconds: int | None = None) -> Poll
             else:
                 skipped += 1
             await _move_cursor(account_id, item.cursor_after, clock.now())
+            stored_cursor = item.cursor_after
         # An empty long poll (the usual answer of 25 s of waiting) writes nothing.
-        if fetched.cursor != account.cursor or row["last_error"]:
+        if fetched.cursor != stored_cursor or clear_error:
             await SocialAccount.update(
                 {SocialAccount.cursor: fetched.cursor, SocialAccount.last_error: ""}
             ).where(SocialAccount.id == account_id)
@@ -155,7 +178,7 @@ async def poll_account(account_id: int, wait_seconds: int | None = None) -> Poll
         return await _failed(
             account_id, "Сбой при сохранении сообщений; повторим при следующем опросе.", stored
         )
-    return PollResult(account_id, stored, skipped)
+    return PollResult(account_id, stored, skipped, cursor=fetched.cursor)
 
 
 async def store_item(account: ConnectedAccount, item: Incoming, rules: OrganisationRules) -> bool:

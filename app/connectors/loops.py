@@ -3,11 +3,13 @@
 A `Supervisor` runs in each worker process (started by the worker's on_startup). Every few
 seconds it reads the accounts that should be polled, starts a loop for each one whose lease
 (`leases`) it can take, renews the leases it holds, and stops the loops of accounts paused,
-removed, switched to webhook mode or taken over by another process. Each loop calls
-`accounts.poll_account` with a long-poll wait (about 25 s: a comment reaches «Новые» within
-a second or two), or, for networks without a long poll (OK), every PERIODIC_SECONDS. Errors
-back off from 1 s doubling to 5 minutes. Concurrency is bounded by a semaphore
-(`max_concurrent` polls in flight) and the shared HTTP pool (`http.MAX_CONNECTIONS`).
+removed, switched to webhook mode or taken over by another process. Each loop polls its
+account (`accounts.poll_connected`) with a long-poll wait (about 25 s: a comment reaches
+«Новые» within a second or two), or, for networks without a long poll (OK), every
+PERIODIC_SECONDS. Errors back off from 1 s doubling to 5 minutes. A loop keeps the account it
+read between passes, so an empty long poll (most of them) costs no database query at all.
+Concurrency is bounded by a semaphore (`max_concurrent` polls in flight) and the shared HTTP
+pool (`http.MAX_CONNECTIONS`).
 
 With several worker processes the leases share the accounts out: an account is polled by
 exactly one of them, and a crashed worker's accounts are taken over once its leases lapse.
@@ -18,10 +20,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 
 from app.connectors import leases
-from app.connectors.accounts import PollResult, poll_account
+from app.connectors.accounts import PollResult, load_account, poll_connected
+from app.connectors.base import ConnectedAccount
 from app.db.tables import SocialAccount
 
 log = logging.getLogger("otklik.connectors.loops")
@@ -33,6 +37,9 @@ TICK_SECONDS = 3.0
 FIRST_BACKOFF_SECONDS = 1.0
 LONGEST_BACKOFF_SECONDS = 300.0
 MAX_CONCURRENT_POLLS = 1000
+# A loop keeps its account (token, address, cursor) between passes and reads it again after
+# an error or this often, so a reconnected token or a new API address is taken up.
+REREAD_SECONDS = 60.0
 
 
 async def wanted_accounts() -> dict[int, str]:
@@ -103,14 +110,25 @@ class Supervisor:
     async def _loop(self, account_id: int, network: str) -> None:
         pause = FIRST_BACKOFF_SECONDS
         periodic = PERIODIC_SECONDS.get(network)
+        account: ConnectedAccount | None = None  # kept between passes, read again now and then
+        read_at = 0.0
+        shows_error = False
         try:
             while await self._still_held(account_id):
-                result = await self._poll(account_id, None if periodic else self.wait_seconds)
-                if result.error:
+                if account is None or time.monotonic() - read_at > REREAD_SECONDS:
+                    loaded = await self._read(account_id)
+                    account, shows_error = (None, True) if loaded is None else loaded
+                    read_at = time.monotonic()
+                result = await self._poll(
+                    account_id, account, None if periodic else self.wait_seconds, shows_error
+                )
+                if result.error or account is None:
                     log.info("account %s: %s (next try in %.0f s)", account_id, result.error, pause)
+                    account, shows_error = None, True  # read it again: a new token, a fix
                     await asyncio.sleep(pause)
                     pause = min(pause * 2, LONGEST_BACKOFF_SECONDS)
                     continue
+                account, shows_error = replace(account, cursor=result.cursor), False
                 pause = FIRST_BACKOFF_SECONDS
                 if periodic:
                     await asyncio.sleep(periodic)
@@ -122,10 +140,26 @@ class Supervisor:
         """Renew the lease before a poll; False once another process has it."""
         return not await leases.renew([account_id], self.owner)
 
-    async def _poll(self, account_id: int, wait_seconds: int | None) -> PollResult:
+    async def _read(self, account_id: int) -> tuple[ConnectedAccount, bool] | None:
+        try:
+            loaded = await load_account(account_id)
+        except Exception:  # an outage: the loop backs off and reads again
+            log.warning("account %s: not read", account_id, exc_info=True)
+            return None
+        return None if isinstance(loaded, PollResult) else loaded
+
+    async def _poll(
+        self,
+        account_id: int,
+        account: ConnectedAccount | None,
+        wait_seconds: int | None,
+        shows_error: bool,
+    ) -> PollResult:
+        if account is None:
+            return PollResult(account_id, error="Аккаунт не прочитан.")
         async with self._slots:
             try:
-                return await poll_account(account_id, wait_seconds=wait_seconds)
-            except Exception:  # an outage before the poll's own guard (reading the account)
+                return await poll_connected(account, wait_seconds, clear_error=shows_error)
+            except Exception:  # poll_connected records its own failures; this is a last guard
                 log.warning("account %s: poll failed", account_id, exc_info=True)
                 return PollResult(account_id, error="Сбой при опросе; повторим.")
