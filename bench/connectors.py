@@ -44,6 +44,7 @@ VAR = ROOT / "var" / "bench-connectors"
 FIRST_GROUP = -1002000000000
 TEXT = re.compile(r"Стенд №(\d+):")
 WATCH_SECONDS = 0.05
+IDLE_SECONDS = 30
 
 
 def bot_token(n: int) -> str:
@@ -222,6 +223,10 @@ def main() -> None:
         await DB.start_connection_pool(min_size=1, max_size=4)
         held = await wait_for_long_polls(fake, args.communities)
         print(f"one worker holds {args.communities} long polls after {held:.1f} s")
+        cpu_before = cpu_seconds(worker.pid)
+        await asyncio.sleep(IDLE_SECONDS)
+        idle = (cpu_seconds(worker.pid) - cpu_before) / IDLE_SECONDS
+        print(f"idle (no events) for {IDLE_SECONDS} s: worker CPU {idle * 100:.0f} % of a core")
         cpu_before = cpu_seconds(worker.pid)
         started = time.monotonic()
         latencies = await intake(fake, orgs, args)

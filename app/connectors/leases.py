@@ -33,6 +33,14 @@ for i, key in ipairs(KEYS) do
 end
 return out
 """
+# Take each key nobody holds for ARGV[1]; returns 1/0 per key (0: held by another).
+_TAKE = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('SET', key, ARGV[1], 'NX', 'PX', ARGV[2]) then out[i] = 1 else out[i] = 0 end
+end
+return out
+"""
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -51,6 +59,16 @@ def new_owner(label: str) -> str:
 async def take(account_id: int, owner: str, ms: int = LEASE_MS) -> bool:
     """Take the account's lease if nobody holds it."""
     return bool(await shared_redis().set(lease_key(account_id), owner, nx=True, px=ms))
+
+
+async def take_many(account_ids: Iterable[int], owner: str, ms: int = LEASE_MS) -> list[int]:
+    """Take the leases nobody holds, in one round trip; returns the ids taken."""
+    ids = list(account_ids)
+    if not ids:
+        return []
+    script = shared_redis().register_script(_TAKE)
+    taken = await script(keys=[lease_key(i) for i in ids], args=[owner, ms])
+    return [i for i, ok in zip(ids, taken, strict=True) if int(ok)]
 
 
 async def renew(account_ids: Iterable[int], owner: str, ms: int = LEASE_MS) -> set[int]:

@@ -91,11 +91,11 @@ class Supervisor:
         wanted = await wanted_accounts()
         await self._stop_loops([i for i in self.loops if i not in wanted])
         await self._stop_loops(await leases.renew(self.loops, self.owner))
-        for account_id, network in sorted(wanted.items()):
-            if account_id not in self.loops and await leases.take(account_id, self.owner):
-                self.loops[account_id] = asyncio.create_task(
-                    self._loop(account_id, network), name=f"connector-loop-{account_id}"
-                )
+        free = sorted(i for i in wanted if i not in self.loops)
+        for account_id in await leases.take_many(free, self.owner):
+            self.loops[account_id] = asyncio.create_task(
+                self._loop(account_id, wanted[account_id]), name=f"connector-loop-{account_id}"
+            )
 
     async def stop(self) -> None:
         """Stop every loop and give its lease back."""

@@ -45,7 +45,7 @@ class TelegramConnector:
         else:
             await limits.acquire_for(account, "call")
         try:
-            response = await http.client().post(url, json=payload, timeout=timeout)
+            response = await http.client(str(account.id)).post(url, json=payload, timeout=timeout)
             body = response.json()
         except (httpx.HTTPError, ValueError) as error:
             raise ConnectorError(
