@@ -94,11 +94,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def intake(fake: FakeTelegram, orgs: list[int], args: argparse.Namespace) -> list[float]:
-    """Offer the events, watch the queue; latencies in seconds."""
+async def intake(
+    fake: FakeTelegram, orgs: list[int], args: argparse.Namespace
+) -> tuple[list[float], list[float]]:
+    """Offer the events, watch the queue; latencies in seconds (offered → seen in the queue,
+    offered → stored by the worker, its `collected_at`)."""
     from app.db.tables import Message
 
     offered: dict[int, float] = {}
+    offered_wall: dict[int, float] = {}
     seen: dict[int, float] = {}
     rng = random.Random(14)
 
@@ -108,6 +112,7 @@ async def intake(fake: FakeTelegram, orgs: list[int], args: argparse.Namespace) 
             n = rng.randrange(args.communities)
             comment = group_comment(k + 1, f"Стенд №{k}: не убран снег", chat_id=group_of(n))
             offered[k] = time.monotonic()
+            offered_wall[k] = time.time()
             fake.push("message", comment, bot_token(n))
             await asyncio.sleep(max(0.0, started + (k + 1) / args.rate - time.monotonic()))
 
@@ -133,7 +138,15 @@ async def intake(fake: FakeTelegram, orgs: list[int], args: argparse.Namespace) 
     missing = args.events - len(seen)
     if missing:
         print(f"  {missing} events never seen in the queue")
-    return [seen[k] - offered[k] for k in seen]
+    rows = await Message.raw(
+        "SELECT text, collected_at FROM message WHERE organisation = ANY({})", orgs
+    )
+    stored = [
+        r["collected_at"].timestamp() - offered_wall[int(m.group(1))]
+        for r in rows
+        if (m := TEXT.match(r["text"]))
+    ]
+    return [seen[k] - offered[k] for k in seen], stored
 
 
 async def listed_by_the_queue(orgs: list[int], events: int) -> tuple[int, int]:
@@ -229,7 +242,7 @@ def main() -> None:
         print(f"idle (no events) for {IDLE_SECONDS} s: worker CPU {idle * 100:.0f} % of a core")
         cpu_before = cpu_seconds(worker.pid)
         started = time.monotonic()
-        latencies = await intake(fake, orgs, args)
+        latencies, stored = await intake(fake, orgs, args)
         spent = time.monotonic() - started
         cpu = cpu_seconds(worker.pid) - cpu_before
         listed, rows = await listed_by_the_queue(orgs, args.events)
@@ -238,7 +251,9 @@ def main() -> None:
             f"{args.communities} communities; offered → in the queue p50 "
             f"{pct(latencies, 0.5) * 1000:.0f} ms, p95 {pct(latencies, 0.95) * 1000:.0f} ms, "
             f"max {max(latencies, default=0) * 1000:.0f} ms (watched every "
-            f"{WATCH_SECONDS * 1000:.0f} ms); worker CPU {cpu / spent * 100:.0f} % of a core; "
+            f"{WATCH_SECONDS * 1000:.0f} ms); offered → stored by the worker p50 "
+            f"{pct(stored, 0.5) * 1000:.0f} ms, p95 {pct(stored, 0.95) * 1000:.0f} ms; "
+            f"worker CPU {cpu / spent * 100:.0f} % of a core; "
             f"listed by new_messages: {listed} events in {rows} rows; 409 conflicts: "
             f"{fake.conflicts}"
         )
