@@ -114,7 +114,7 @@ class Supervisor:
         read_at = 0.0
         shows_error = False
         try:
-            while await self._still_held(account_id):
+            while True:  # the tick renews the lease, and cancels the loop if it was lost
                 if account is None or time.monotonic() - read_at > REREAD_SECONDS:
                     loaded = await self._read(account_id)
                     account, shows_error = (None, True) if loaded is None else loaded
@@ -135,10 +135,6 @@ class Supervisor:
         finally:
             with contextlib.suppress(Exception):
                 await asyncio.shield(leases.release(account_id, self.owner))
-
-    async def _still_held(self, account_id: int) -> bool:
-        """Renew the lease before a poll; False once another process has it."""
-        return not await leases.renew([account_id], self.owner)
 
     async def _read(self, account_id: int) -> tuple[ConnectedAccount, bool] | None:
         try:

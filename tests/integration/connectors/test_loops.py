@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import pytest
+from redis.asyncio import Redis
 
 from app.connectors import leases
 from app.connectors.accounts import connect_account, poll_all
@@ -155,3 +156,17 @@ async def test_two_workers_never_poll_one_account(
 
 async def _count(org_id: int, n: int) -> bool:
     return len(await _stored(org_id)) >= n
+
+
+async def test_a_loop_whose_lease_another_worker_has_stops(
+    telegram: FakeTelegram, supervisors: list[Supervisor], redis: Redis
+) -> None:
+    _, account_id = await _connect(telegram)
+    supervisor = supervisors[0]
+    await supervisor.tick()
+    assert account_id in supervisor.loops
+    # This worker stalled past its lease and another took the account over.
+    await redis.set(leases.lease_key(account_id), "loops:other-host:1:abc", px=30_000)
+    await supervisor.tick()
+    assert account_id not in supervisor.loops
+    assert await leases.holder(account_id) == "loops:other-host:1:abc"
