@@ -3,6 +3,7 @@
 One module per area; import them from here (`from app.db.tables import Message`)."""
 
 from app.db.tables.cases import Assignment, Draft, Event, Message, Publication
+from app.db.tables.connectors import NetworkEvent
 from app.db.tables.organisation import (
     Absence,
     ApiToken,
@@ -31,6 +32,7 @@ __all__ = [
     "Membership",
     "Message",
     "Network",
+    "NetworkEvent",
     "Notification",
     "NotificationPreference",
     "Organisation",
