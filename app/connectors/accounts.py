@@ -10,14 +10,24 @@ turns into no duplicate.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from piccolo.columns import Column
 
-from app.connectors.base import ConnectedAccount, ConnectorError, Incoming, ThreadContext
+from app.connectors.base import (
+    LONGPOLL,
+    MODES,
+    WEBHOOK,
+    ConnectedAccount,
+    ConnectorError,
+    Incoming,
+    ThreadContext,
+    WebhookConnector,
+)
 from app.connectors.registry import connector_for
+from app.connectors.webhooks import set_delivery
 from app.core import clock
 from app.db.sealed import get_secret, put_secret
 from app.db.tables import Message, Organisation, SocialAccount
@@ -48,19 +58,33 @@ class PollResult:
 
 
 async def connect_account(
-    organisation_id: int, network: str, external_id: str, token: str, api_base: str = ""
+    organisation_id: int,
+    network: str,
+    external_id: str,
+    token: str,
+    api_base: str = "",
+    mode: str = LONGPOLL,
 ) -> tuple[int, str]:
     """Check the account with the network, then store it (or update the same one); returns
     (account id, the name the network gave). Nothing is stored if the check fails.
 
-    Connecting an official account in a network also adds the network to the organisation's
-    accepted ones (an administrator's act, like enabling it on «Организация и график»)."""
+    In webhook mode the network is then told to call `webhook_url` with the account's
+    webhook secret; if it refuses, nothing is stored either. An account going back to long
+    polling is unsubscribed. Connecting an official account in a network also adds the
+    network to the organisation's accepted ones (an administrator's act, like enabling it on
+    «Организация и график»)."""
+    if mode not in MODES:
+        raise ConnectorError(f"Режим «{mode}» не известен (есть: {', '.join(MODES)}).")
     connector = connector_for(network)
+    if mode == WEBHOOK and not isinstance(connector, WebhookConnector):
+        raise ConnectorError(
+            f"Сеть «{network}» пока не принимает вебхуки: подключите её в режиме {LONGPOLL}."
+        )
     probe = ConnectedAccount(0, organisation_id, network, external_id, api_base, token)
     name = await connector.check(probe)
     async with SocialAccount._meta.db.transaction():
         existing = (
-            await SocialAccount.select(SocialAccount.id)
+            await SocialAccount.select(SocialAccount.id, SocialAccount.mode)
             .where(
                 (SocialAccount.organisation == organisation_id)
                 & (SocialAccount.network == network)
@@ -71,6 +95,7 @@ async def connect_account(
         values: dict[Column | str, Any] = {
             SocialAccount.name: name[:200],
             SocialAccount.api_base: api_base,
+            SocialAccount.mode: mode,
             SocialAccount.is_active: True,
             SocialAccount.paused: False,
             SocialAccount.last_error: "",
@@ -88,6 +113,10 @@ async def connect_account(
             account_id = int(row.id)
         await put_secret(token_name(account_id), token)
         await _accept_network(organisation_id, network)
+        # Inside the transaction: a network refusing the subscription leaves nothing stored.
+        account = replace(probe, id=account_id)
+        was_webhook = existing is not None and existing["mode"] == WEBHOOK
+        await set_delivery(connector, account, mode, was_webhook)
     return account_id, name
 
 
@@ -115,6 +144,12 @@ async def _account(row: dict[str, object]) -> ConnectedAccount:
         token=token,
         cursor=str(row["cursor"] or ""),
     )
+
+
+async def connected_account(account_id: int) -> ConnectedAccount | None:
+    """The account as its connector sees it (token included), or None."""
+    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
+    return None if row is None else await _account(row)
 
 
 async def poll_account(account_id: int) -> PollResult:
@@ -229,7 +264,8 @@ async def _failed(account_id: int, error: str, stored: int = 0, skipped: int = 0
 
 
 async def poll_all() -> list[PollResult]:
-    """One pass over every active, unpaused account of a network that has a connector."""
+    """One pass over every active, unpaused account of a network that has a connector,
+    except the webhook-mode ones (the network calls them; see app.connectors.inbox)."""
     from app.connectors.registry import CONNECTORS
 
     rows = (
@@ -237,6 +273,7 @@ async def poll_all() -> list[PollResult]:
         .where(
             (SocialAccount.is_active == True)  # noqa: E712 (a SQL expression)
             & (SocialAccount.paused == False)  # noqa: E712
+            & (SocialAccount.mode != WEBHOOK)
             & SocialAccount.network.is_in(list(CONNECTORS))
         )
         .order_by(SocialAccount.id)
