@@ -27,9 +27,9 @@ from app.connectors.base import (
     WebhookConnector,
 )
 from app.connectors.registry import connector_for
-from app.connectors.webhooks import set_delivery
+from app.connectors.webhooks import set_delivery, webhook_secret_name
 from app.core import clock
-from app.db.sealed import get_secret, put_secret
+from app.db.sealed import delete_secret, get_secret, put_secret
 from app.db.tables import Message, Organisation, SocialAccount
 from app.domain.intake import IncomingMessage, IntakeError, validate_incoming
 from app.identity.organisations import OrganisationRules, organisation_rules
@@ -68,11 +68,11 @@ async def connect_account(
     """Check the account with the network, then store it (or update the same one); returns
     (account id, the name the network gave). Nothing is stored if the check fails.
 
-    In webhook mode the network is then told to call `webhook_url` with the account's
-    webhook secret; if it refuses, nothing is stored either. An account going back to long
-    polling is unsubscribed. Connecting an official account in a network also adds the
-    network to the organisation's accepted ones (an administrator's act, like enabling it on
-    «Организация и график»)."""
+    In webhook mode the network is then told (after the commit, so that it may call at once)
+    to call `webhook_url` with the account's webhook secret; if it refuses, what was stored
+    is undone. An account going back to long polling is unsubscribed. Connecting an official
+    account in a network also adds the network to the organisation's accepted ones (an
+    administrator's act, like enabling it on «Организация и график»)."""
     if mode not in MODES:
         raise ConnectorError(f"Режим «{mode}» не известен (есть: {', '.join(MODES)}).")
     connector = connector_for(network)
@@ -82,26 +82,27 @@ async def connect_account(
         )
     probe = ConnectedAccount(0, organisation_id, network, external_id, api_base, token)
     name = await connector.check(probe)
-    async with SocialAccount._meta.db.transaction():
-        existing = (
-            await SocialAccount.select(SocialAccount.id, SocialAccount.mode)
-            .where(
-                (SocialAccount.organisation == organisation_id)
-                & (SocialAccount.network == network)
-                & (SocialAccount.external_id == external_id)
-            )
-            .first()
+    before = (
+        await SocialAccount.select()
+        .where(
+            (SocialAccount.organisation == organisation_id)
+            & (SocialAccount.network == network)
+            & (SocialAccount.external_id == external_id)
         )
-        values: dict[Column | str, Any] = {
-            SocialAccount.name: name[:200],
-            SocialAccount.api_base: api_base,
-            SocialAccount.mode: mode,
-            SocialAccount.is_active: True,
-            SocialAccount.paused: False,
-            SocialAccount.last_error: "",
-        }
-        if existing is not None:
-            account_id = int(existing["id"])
+        .first()
+    )
+    old_token = await get_secret(token_name(int(before["id"]))) if before else None
+    values: dict[Column | str, Any] = {
+        SocialAccount.name: name[:200],
+        SocialAccount.api_base: api_base,
+        SocialAccount.mode: mode,
+        SocialAccount.is_active: True,
+        SocialAccount.paused: False,
+        SocialAccount.last_error: "",
+    }
+    async with SocialAccount._meta.db.transaction():
+        if before is not None:
+            account_id = int(before["id"])
             await SocialAccount.update(values).where(SocialAccount.id == account_id)
         else:
             row = SocialAccount(
@@ -112,25 +113,57 @@ async def connect_account(
             await row.save()
             account_id = int(row.id)
         await put_secret(token_name(account_id), token)
-        await _accept_network(organisation_id, network)
-        # Inside the transaction: a network refusing the subscription leaves nothing stored.
-        account = replace(probe, id=account_id)
-        was_webhook = existing is not None and existing["mode"] == WEBHOOK
-        await set_delivery(connector, account, mode, was_webhook)
+        added_network = await _accept_network(organisation_id, network)
+    # After the commit: a network may call the new address at once (VK's confirmation).
+    was_webhook = before is not None and before["mode"] == WEBHOOK
+    try:
+        await set_delivery(connector, replace(probe, id=account_id), mode, was_webhook)
+    except ConnectorError:
+        await _undo_connect(organisation_id, account_id, before, old_token, added_network)
+        raise
     return account_id, name
 
 
-async def _accept_network(organisation_id: int, network: str) -> None:
+async def _undo_connect(
+    organisation_id: int,
+    account_id: int,
+    before: dict[str, Any] | None,
+    old_token: str | None,
+    added_network: str,
+) -> None:
+    """The network refused the (un)subscription: back to what was stored before."""
+    async with SocialAccount._meta.db.transaction():
+        if before is None:
+            await SocialAccount.delete().where(SocialAccount.id == account_id)
+            await delete_secret(token_name(account_id))
+            await delete_secret(webhook_secret_name(account_id))
+        else:
+            kept = ("name", "api_base", "mode", "is_active", "paused", "last_error")
+            await SocialAccount.update({name: before[name] for name in kept}).where(
+                SocialAccount.id == account_id
+            )
+            if old_token:
+                await put_secret(token_name(account_id), old_token)
+        if added_network:
+            await _accept_network(organisation_id, network=added_network, accept=False)
+
+
+async def _accept_network(organisation_id: int, network: str, accept: bool = True) -> str:
+    """Add the network to the organisation's accepted ones (or take it back); the network if
+    that changed anything, else ""."""
     org = (
         await Organisation.select(Organisation.enabled_networks)
         .where(Organisation.id == organisation_id)
         .first()
     )
     enabled = list((org or {}).get("enabled_networks") or [])
-    if network not in enabled:
-        await Organisation.update({Organisation.enabled_networks: [*enabled, network]}).where(
-            Organisation.id == organisation_id
-        )
+    if (network in enabled) == accept:
+        return ""
+    changed = [*enabled, network] if accept else [n for n in enabled if n != network]
+    await Organisation.update({Organisation.enabled_networks: changed}).where(
+        Organisation.id == organisation_id
+    )
+    return network
 
 
 async def _account(row: dict[str, object]) -> ConnectedAccount:

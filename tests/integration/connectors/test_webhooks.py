@@ -3,8 +3,10 @@ keeps the update in the inbox, the worker stores it as a message."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
+from contextvars import Context
 from typing import Any
 
 import asyncpg
@@ -15,11 +17,13 @@ from redis.asyncio import Redis
 
 from app.connectors import accounts
 from app.connectors.accounts import connect_account, poll_account, poll_all
-from app.connectors.base import ConnectorError
+from app.connectors.base import ConnectedAccount, ConnectorError
 from app.connectors.hooks import MAX_HOOK_BODY_BYTES
+from app.connectors.registry import CONNECTORS
+from app.connectors.telegram import TelegramConnector
 from app.core.config import get_settings
 from app.db.sealed import get_secret
-from app.db.tables import Message, NetworkEvent, SocialAccount
+from app.db.tables import Message, NetworkEvent, Organisation, SocialAccount, StoredSecret
 from app.identity.organisations import organisation_id_by_slug
 from tasks.connectors import process_inbox, sweep_inbox
 from tests.integration.connectors.fake_telegram import (
@@ -91,17 +95,51 @@ async def test_connecting_in_webhook_mode_sets_the_webhook_with_our_secret(
     assert [r.error for r in await poll_all()] == [""]
 
 
-async def test_a_refused_subscription_stores_nothing(
+async def test_a_refused_subscription_leaves_things_as_they_were(
     telegram: FakeTelegram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    org_id = await organisation_id_by_slug("penza")
+    await Organisation.update({Organisation.enabled_networks: ["max"]}).where(
+        Organisation.id == org_id
+    )
     monkeypatch.setenv("OTKLIK_PUBLIC_URL", "http://otklik.intranet")
     get_settings.cache_clear()
     with pytest.raises(ConnectorError, match="не принял адрес вебхука"):
         await _connect(telegram)
-    assert await SocialAccount.count() == 0
-    assert telegram.webhook == {}
+    assert await SocialAccount.count() == 0 and await StoredSecret.count() == 0
+    org = await Organisation.select().where(Organisation.id == org_id).first()
+    assert org is not None and org["enabled_networks"] == ["max"]
+    # A working long-poll account stays one when switching to webhooks fails.
+    _, account_id = await _connect(telegram, mode="longpoll")
+    with pytest.raises(ConnectorError, match="не принял адрес вебхука"):
+        await _connect(telegram)
+    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
+    assert row is not None and row["mode"] == "longpoll" and telegram.webhook == {}
+    assert [r.account_id for r in await poll_all()] == [account_id]
     with pytest.raises(ConnectorError, match="Режим «push» не известен"):
         await _connect(telegram, mode="push")
+
+
+async def test_the_network_may_call_while_we_subscribe(
+    telegram: FakeTelegram, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """VK asks for its confirmation string as the server is added: by then the account and
+    its secret must be committed, or the call would get 404."""
+    calls: list[int] = []
+
+    class CallsAtOnce(TelegramConnector):
+        async def subscribe(self, account: ConnectedAccount, url: str, secret: str) -> None:
+            headers, body = telegram.webhook_call("message", group_comment(1, "Тест"))
+            headers["x-telegram-bot-api-secret-token"] = secret
+            # From outside, as the network would (not inside whatever we have open).
+            call = client.post(f"/hooks/{account.id}", content=body, headers=headers)
+            response = await asyncio.get_running_loop().create_task(call, context=Context())
+            calls.append(response.status_code)
+            await super().subscribe(account, url, secret)
+
+    monkeypatch.setitem(CONNECTORS, "telegram", CallsAtOnce())
+    await _connect(telegram)
+    assert calls == [200]
 
 
 async def test_an_update_is_answered_at_once_and_the_worker_stores_it(
