@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from app.connectors.base import Connector, ConnectorError
 from app.connectors.telegram import TelegramConnector
+from app.connectors.vk import VkConnector
 
-CONNECTORS: dict[str, Connector] = {"telegram": TelegramConnector()}
+CONNECTORS: dict[str, Connector] = {"telegram": TelegramConnector(), "vk": VkConnector()}
 
 
 def connector_for(network: str) -> Connector:
