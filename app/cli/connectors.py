@@ -12,16 +12,24 @@ from typing import Any
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The `connect` and `connectors` subcommands."""
     connect = sub.add_parser("connect", help="подключить официальный аккаунт организации в сети")
-    connect.add_argument("network", choices=["telegram"])
+    # Any network of app.connectors.registry (looked up when connecting, so the CLI starts
+    # without importing the connectors; an unknown one is refused naming those there are).
+    connect.add_argument("network", help="код сети: vk, telegram…")
     connect.add_argument("--org", required=True, help="slug организации")
     connect.add_argument("--id", required=True, help="id сообщества / чата обсуждений")
     connect.add_argument("--token-file", required=True, help="файл с токеном доступа")
     connect.add_argument("--api-base", default="", help="адрес API сети (по умолчанию публичный)")
+    connect.add_argument(
+        "--service-token-file",
+        default="",
+        help="ВКонтакте: файл с сервисным ключом приложения (текст поста у комментария, "
+        "догрузка комментариев после перерыва)",
+    )
     connectors = sub.add_parser("connectors", help="подключённые аккаунты и их состояние")
     connectors.add_argument("action", nargs="?", choices=["list", "poll"], default="list")
 
 
-async def _connect(args: argparse.Namespace, token: str) -> str:
+async def _connect(args: argparse.Namespace, token: str, service_token: str = "") -> str:
     import app.db  # noqa: F401
     from app.connectors.accounts import connect_account
     from app.connectors.base import ConnectorError
@@ -36,6 +44,11 @@ async def _connect(args: argparse.Namespace, token: str) -> str:
         raise SystemExit(f"Организация «{args.org}» не найдена.") from error
     except ConnectorError as error:
         raise SystemExit(f"Не подключено: {error.message_ru}") from error
+    if service_token:
+        from app.connectors.vk import service_token_name
+        from app.db.sealed import put_secret
+
+        await put_secret(service_token_name(account_id), service_token)
     return f"Подключено: «{name}» (аккаунт {account_id}, сеть {args.network})."
 
 
@@ -78,7 +91,9 @@ def _in_servers(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
 def cmd_connect(args: argparse.Namespace) -> None:
     """Check the account with the network and store it; prints the name the network gave."""
     token = Path(args.token_file).read_text(encoding="utf-8").strip()
-    print(_in_servers(lambda: _connect(args, token)))
+    service = args.service_token_file
+    service_token = Path(service).read_text(encoding="utf-8").strip() if service else ""
+    print(_in_servers(lambda: _connect(args, token, service_token)))
 
 
 def cmd_connectors(args: argparse.Namespace) -> None:
