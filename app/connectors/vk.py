@@ -129,16 +129,16 @@ class VkConnector:
         group_id = group_id_of(account)
         session = await self._session(account, group_id)
         ts = cursor or session.ts
-        answer = await self._a_check(account, session, ts)
+        answer = await self._a_check(session, ts)
         lost = 0
         if answer.get("failed") == 1:
             lost, ts = 1, str(answer.get("ts") or session.ts)
-            answer = await self._a_check(account, session, ts)
+            answer = await self._a_check(session, ts)
         elif answer.get("failed") in (2, 3):
             lost = 3 if answer["failed"] == 3 else 0
             session = await self._session(account, group_id, fresh=True)
             ts = session.ts if lost else ts
-            answer = await self._a_check(account, session, ts)
+            answer = await self._a_check(session, ts)
         if "failed" in answer or not isinstance(answer.get("updates"), list):
             self._sessions.pop(account.id, None)
             raise ConnectorError(
@@ -192,9 +192,7 @@ class VkConnector:
         except ConnectorError as error:
             log.warning("VK account %s: Long Poll settings not set: %s", account.id, error)
 
-    async def _a_check(
-        self, account: ConnectedAccount, session: _Session, ts: str
-    ) -> dict[str, Any]:
+    async def _a_check(self, session: _Session, ts: str) -> dict[str, Any]:
         params = {"act": "a_check", "key": session.key, "ts": ts, "wait": self.poll_wait_seconds}
         return await _request("GET", session.server, params=params, wait=self.poll_wait_seconds)
 
