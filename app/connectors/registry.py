@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from app.connectors.base import Connector, ConnectorError
+from app.connectors.max import MaxConnector
 from app.connectors.telegram import TelegramConnector
 
-CONNECTORS: dict[str, Connector] = {"telegram": TelegramConnector()}
+CONNECTORS: dict[str, Connector] = {
+    "telegram": TelegramConnector(),
+    "max": MaxConnector(),
+}
 
 
 def connector_for(network: str) -> Connector:
