@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -14,7 +13,7 @@ from app.connectors.accounts import connect_account, poll_all, store_item
 from app.connectors.base import ConnectedAccount, ConnectorError
 from app.connectors.max import MaxConnector
 from app.db.sealed import get_secret
-from app.db.tables import Event, Message, Publication, SocialAccount
+from app.db.tables import Event, Publication, SocialAccount
 from app.domain.lifecycle import DraftKind
 from app.identity.organisations import organisation_id_by_slug, organisation_rules
 from tests.integration.cases_helpers import person
@@ -32,6 +31,7 @@ from tests.integration.connectors.fake_max import (
     removed,
 )
 from tests.integration.connectors.fake_telegram import serve
+from tests.integration.connectors.helpers import account_row, messages_of
 from tests.integration.services_helpers import routed_case, version_of
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -48,19 +48,9 @@ async def _connect(fake: FakeMax) -> tuple[int, int]:
     return org_id, account_id
 
 
-async def _messages(org_id: int) -> list[dict[str, Any]]:
-    return await Message.select().where(Message.organisation == org_id).order_by(Message.id)
-
-
-async def _account(account_id: int) -> dict[str, Any]:
-    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
-    assert row is not None
-    return row
-
-
 async def test_connect_checks_the_bot_and_seals_the_token(fake: FakeMax) -> None:
     org_id, account_id = await _connect(fake)
-    row = await _account(account_id)
+    row = await account_row(account_id)
     assert row["name"] == "Отклик Пенза (@otklik_penza_bot)"
     assert await get_secret(f"network/{account_id}/token") == fake.token
     assert fake.token not in str(row)
@@ -81,7 +71,7 @@ async def test_chat_messages_and_dialogs_come_in_and_the_rest_is_left_out(fake: 
     fake.push(bot_added())
     [result] = await poll_all()
     assert result.stored == 2 and not result.error
-    comment, direct = await _messages(org_id)
+    comment, direct = await messages_of(org_id)
     assert comment["network"] == "max" and comment["external_id"] == f"{CHAT_ID}:mid.a1"
     assert comment["url"] == public_url("mid.a1") and comment["author_name"] == "Иван Петров"
     assert comment["author_external_id"] == "123456789"
@@ -92,7 +82,7 @@ async def test_chat_messages_and_dialogs_come_in_and_the_rest_is_left_out(fake: 
     assert (method, path) == ("GET", "/updates")
     assert params["types"] == "message_created,message_edited,message_removed"
     assert params["timeout"] == "1" and params["limit"] == "100"
-    assert (await _account(account_id))["last_event_at"] is not None
+    assert (await account_row(account_id))["last_event_at"] is not None
 
 
 async def test_edits_and_deletions_become_events(fake: FakeMax) -> None:
@@ -102,7 +92,7 @@ async def test_edits_and_deletions_become_events(fake: FakeMax) -> None:
     fake.push(edited(chat_message("mid.a1", "Нет света третий день")))
     fake.push(removed("mid.a1"))
     await poll_all()
-    [message] = await _messages(org_id)
+    [message] = await messages_of(org_id)
     assert message["text"] == "Нет света"  # what was screened stays
     assert message["deleted_in_network_at"] is not None
     kinds = [e["kind"] for e in await Event.select().where(Event.message == message["id"])]
@@ -114,11 +104,11 @@ async def test_a_replayed_update_is_stored_once_and_the_marker_persists(fake: Fa
     fake.push(created(chat_message("mid.a1", "Яма на дороге")))
     last = fake.push(created(chat_message("mid.a1", "Яма на дороге")))  # delivered twice
     await poll_all()
-    assert (await _account(account_id))["cursor"] == str(last + 1)
+    assert (await account_row(account_id))["cursor"] == str(last + 1)
     await poll_all()
     _, _, params = fake.requests[-1]
     assert params["marker"] == str(last + 1)
-    assert len(await _messages(org_id)) == 1
+    assert len(await messages_of(org_id)) == 1
 
 
 async def test_a_half_stored_page_is_read_again_from_the_old_marker(fake: FakeMax) -> None:
@@ -139,19 +129,19 @@ async def test_errors_are_shown_in_russian_on_the_account(fake: FakeMax) -> None
     fake.fail_status = 503
     [result] = await poll_all()
     assert result.stored == 0
-    assert "MAX временно недоступен (503)" in (await _account(account_id))["last_error"]
+    assert "MAX временно недоступен (503)" in (await account_row(account_id))["last_error"]
     fake.fail_status = 429
     await poll_all()
-    assert "слишком много запросов" in (await _account(account_id))["last_error"]
+    assert "слишком много запросов" in (await account_row(account_id))["last_error"]
     fake.fail_status, fake.token = None, "revoked"
     await poll_all()
-    assert "токен бота не принят" in (await _account(account_id))["last_error"]
-    assert await _messages(org_id) == []
+    assert "токен бота не принят" in (await account_row(account_id))["last_error"]
+    assert await messages_of(org_id) == []
     await SocialAccount.update({SocialAccount.api_base: "http://127.0.0.1:9"}).where(
         SocialAccount.id == account_id
     )
     await poll_all()
-    assert "MAX недоступен" in (await _account(account_id))["last_error"]
+    assert "MAX недоступен" in (await account_row(account_id))["last_error"]
 
 
 async def test_publishing_replies_to_the_citizens_message(fake: FakeMax) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -13,7 +12,7 @@ from app.cases import actions as cases
 from app.connectors.accounts import connect_account, poll_all, publish_reply
 from app.connectors.base import ConnectorError
 from app.db.sealed import get_secret
-from app.db.tables import Message, Publication, SocialAccount
+from app.db.tables import Publication, SocialAccount
 from app.domain.lifecycle import DraftKind
 from app.identity.organisations import organisation_id_by_slug
 from tests.integration.cases_helpers import person
@@ -25,6 +24,7 @@ from tests.integration.connectors.fake_ok import (
     FakeOk,
 )
 from tests.integration.connectors.fake_telegram import serve
+from tests.integration.connectors.helpers import account_row, messages_of
 from tests.integration.services_helpers import routed_case, version_of
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -41,19 +41,9 @@ async def _connect(fake: FakeOk) -> tuple[int, int]:
     return org_id, account_id
 
 
-async def _messages(org_id: int) -> list[dict[str, Any]]:
-    return await Message.select().where(Message.organisation == org_id).order_by(Message.id)
-
-
-async def _account(account_id: int) -> dict[str, Any]:
-    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
-    assert row is not None
-    return row
-
-
 async def test_connect_signs_the_call_and_seals_the_token(fake: FakeOk) -> None:
     _, account_id = await _connect(fake)
-    row = await _account(account_id)
+    row = await account_row(account_id)
     assert row["name"] == GROUP_NAME
     assert await get_secret(f"network/{account_id}/token") == fake.token
     assert ACCESS_TOKEN not in str(row)
@@ -84,7 +74,7 @@ async def test_comments_on_the_groups_topics_come_in_with_their_thread(fake: Fak
     fake.comment("62190641299501", "c4", "Спасибо, ждём")
     [result] = await poll_all()
     assert result.stored == 3 and not result.error
-    first, pothole, thanks = await _messages(org_id)
+    first, pothole, thanks = await messages_of(org_id)
     assert [m["text"] for m in (first, pothole, thanks)] == [
         "А почему не вывезли во вторник?",
         "Яма на Московской",
@@ -113,17 +103,17 @@ async def test_the_cursor_persists_and_a_replay_stores_nothing_twice(fake: FakeO
     fake.comment("62190641299501", "c1", "Первое")
     last = fake.comment("62190641299501", "c2", "Второе")
     await poll_all()
-    cursor = (await _account(account_id))["cursor"]
+    cursor = (await account_row(account_id))["cursor"]
     assert json.loads(cursor) == {"ms": last["date_ms"], "id": "c2"} and len(cursor) <= 200
     [again] = await poll_all()  # the same comments offered again
     assert again.stored == 0 and again.skipped == 0
     fake.comment("62190641299501", "c3", "Третье")
     [third] = await poll_all()
     assert third.stored == 1
-    assert [m["text"] for m in await _messages(org_id)] == ["Первое", "Второе", "Третье"]
+    assert [m["text"] for m in await messages_of(org_id)] == ["Первое", "Второе", "Третье"]
     await SocialAccount.update({SocialAccount.cursor: ""}).where(SocialAccount.id == account_id)
     await poll_all()  # a lost cursor re-reads what OK offers: intake dedupes
-    assert len(await _messages(org_id)) == 3
+    assert len(await messages_of(org_id)) == 3
 
 
 async def test_a_backlog_is_read_page_by_page_back_to_the_cursor(fake: FakeOk) -> None:
@@ -135,7 +125,7 @@ async def test_a_backlog_is_read_page_by_page_back_to_the_cursor(fake: FakeOk) -
     assert result.stored == 150
     anchors = [r["anchor"] for r in fake.requests if r["method"] == "discussions.getComments"]
     assert anchors == ["LAST", "50"]
-    assert len(await _messages(org_id)) == 150
+    assert len(await messages_of(org_id)) == 150
 
 
 async def test_errors_are_shown_in_russian_on_the_account(fake: FakeOk) -> None:
@@ -145,11 +135,11 @@ async def test_errors_are_shown_in_russian_on_the_account(fake: FakeOk) -> None:
     fake.refuse_with = 10
     [result] = await poll_all()
     assert result.stored == 0
-    assert "доступ запрещён (10)" in (await _account(account_id))["last_error"]
+    assert "доступ запрещён (10)" in (await account_row(account_id))["last_error"]
     fake.refuse_with, fake.access_token = None, "revoked"
     await poll_all()
-    assert "токен не принят (102)" in (await _account(account_id))["last_error"]
-    assert await _messages(org_id) == []
+    assert "токен не принят (102)" in (await account_row(account_id))["last_error"]
+    assert await messages_of(org_id) == []
 
 
 async def test_publishing_is_refused_and_nothing_is_recorded(fake: FakeOk) -> None:
