@@ -14,7 +14,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     connect = sub.add_parser("connect", help="подключить официальный аккаунт организации в сети")
     # Any network of app.connectors.registry (looked up when connecting, so the CLI starts
     # without importing the connectors; an unknown one is refused naming those there are).
-    connect.add_argument("network", help="код сети: vk, telegram…")
+    connect.add_argument("network", help="код сети: vk, telegram, max, ok")
     connect.add_argument("--org", required=True, help="slug организации")
     connect.add_argument("--id", required=True, help="id сообщества / чата обсуждений")
     connect.add_argument("--token-file", required=True, help="файл с токеном доступа")

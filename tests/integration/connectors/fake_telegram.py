@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.integration.connectors.fake_server import serve_asgi
+from tests.integration.connectors.fake_http import serve_asgi
 
 GROUP_ID = -1001234567890  # a supergroup: the channel's linked discussion group
 CHANNEL_ID = -1009876543210

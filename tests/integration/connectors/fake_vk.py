@@ -21,14 +21,13 @@ callback/objects.json, errors.json) and the Bots Long Poll / Callback API docume
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
-from tests.integration.connectors.fake_server import serve_asgi
+from tests.integration.connectors.fake_http import query, read_body, send_json, serve_asgi
 from tests.integration.connectors.fake_vk_api import (
     BIG_PHOTO,
     ERRORS,
@@ -196,26 +195,16 @@ class FakeVk:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            event = await receive()
-            body += event.get("body", b"")
-            if not event.get("more_body"):
-                break
+        body = await read_body(receive)
         path = scope["path"]
         if path.startswith("/method/"):
-            params = {k: v[-1] for k, v in parse_qs(body.decode()).items()}
-            answer = self.method(path.removeprefix("/method/"), params)
+            answer = self.method(path.removeprefix("/method/"), dict(parse_qsl(body.decode())))
         elif path == f"/lp/{GROUP_ID}":
-            query = {k: v[-1] for k, v in parse_qs(scope["query_string"].decode()).items()}
-            self.requests.append(("a_check", query))
-            answer = self.a_check(query)
+            self.requests.append(("a_check", query(scope)))
+            answer = self.a_check(query(scope))
         else:
             answer = {"error": {"error_code": 3, "error_msg": "Unknown method passed"}}
-        data = json.dumps(answer, ensure_ascii=False).encode()
-        headers = [(b"content-type", b"application/json; charset=utf-8")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": data})
+        await send_json(send, 200, answer)
 
     def a_check(self, query: dict[str, str]) -> dict[str, Any]:
         if self.fail_next:

@@ -15,9 +15,10 @@ from app.connectors.base import ConnectorError
 from app.connectors.vk import API_VERSION, service_token_name
 from app.db.json_columns import json_value
 from app.db.sealed import get_secret, put_secret
-from app.db.tables import Event, Message, Organisation, SocialAccount
+from app.db.tables import Event, Organisation, SocialAccount
 from app.identity.organisations import organisation_id_by_slug
 from tests.integration.connectors.fake_vk import BIG_PHOTO, GROUP, GROUP_ID, WALL, FakeVk, serve
+from tests.integration.connectors.helpers import account_row, messages_of
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -39,16 +40,6 @@ async def _connect(vk: FakeVk, *, service: bool = True) -> tuple[int, int]:
     return org_id, account_id
 
 
-async def _messages(org_id: int) -> list[dict[str, Any]]:
-    return await Message.select().where(Message.organisation == org_id).order_by(Message.id)
-
-
-async def _account(account_id: int) -> dict[str, Any]:
-    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
-    assert row is not None
-    return row
-
-
 def _calls(vk: FakeVk, method: str) -> list[dict[str, str]]:
     return [params for name, params in vk.requests if name == method]
 
@@ -57,7 +48,7 @@ async def test_connect_checks_the_community_and_seals_the_token(vk: FakeVk) -> N
     org_id = await organisation_id_by_slug("penza")
     account_id, name = await connect_account(org_id, "vk", str(GROUP_ID), vk.token, vk.base_url)
     assert name == GROUP["name"]
-    row = await _account(account_id)
+    row = await account_row(account_id)
     assert row["name"] == name and row["api_base"] == vk.base_url
     assert await get_secret(f"network/{account_id}/token") == vk.token
     assert vk.token not in str(row)
@@ -87,7 +78,7 @@ async def test_comments_posts_and_direct_messages_come_in_with_their_thread(vk: 
     direct = vk.direct("Здравствуйте, не горит фонарь", from_id=1002)
     [result] = await poll_all()
     assert (result.stored, result.error) == (4, "")
-    comment, other, wall_post, message = await _messages(org_id)
+    comment, other, wall_post, message = await messages_of(org_id)
     assert comment["external_id"] == f"{WALL}_{post}_{first}"
     assert comment["url"] == f"https://vk.com/wall{WALL}_{post}?reply={first}"
     assert comment["author_name"] == "Иван Петров"
@@ -112,7 +103,7 @@ async def test_comments_posts_and_direct_messages_come_in_with_their_thread(vk: 
     assert message["thread_key"] == "dm:1002" and message["author_name"] == "Мария Сидорова"
     assert len(_calls(vk, "users.get")) == 1 and len(_calls(vk, "wall.getById")) == 1
     assert all(p["access_token"] == vk.service_token for p in _calls(vk, "wall.getComments"))
-    assert (await _account(account_id))["last_event_at"] is not None
+    assert (await account_row(account_id))["last_event_at"] is not None
 
 
 async def test_without_the_service_key_comments_come_in_without_the_post_text(
@@ -123,7 +114,7 @@ async def test_without_the_service_key_comments_come_in_without_the_post_text(
     vk.comment(post, "Когда откроют каток?", from_id=1001)
     [result] = await poll_all()
     assert (result.stored, result.error) == (1, "")
-    [comment] = await _messages(org_id)
+    [comment] = await messages_of(org_id)
     assert comment["author_name"] == "Иван Петров" and comment["thread_key"] == f"{WALL}_{post}"
     assert json_value(comment["thread"])["parent_url"] == f"https://vk.com/wall{WALL}_{post}"
     assert json_value(comment["thread"])["parent_text"] == ""
@@ -139,7 +130,7 @@ async def test_an_edit_becomes_an_edit_event_and_a_deletion_marks_the_message(
     await poll_all()
     vk.edit_comment(post, comment_id, "Нет света третий день")
     await poll_all()
-    [message] = await _messages(org_id)
+    [message] = await messages_of(org_id)
     assert message["text"] == "Нет света" and message["deleted_in_network_at"] is None
     edits = await Event.select().where(
         (Event.message == message["id"]) & (Event.kind == "message_edited")
@@ -147,7 +138,7 @@ async def test_an_edit_becomes_an_edit_event_and_a_deletion_marks_the_message(
     assert [e["comment"] for e in edits] == ["Нет света третий день"]
     vk.delete_comment(post, comment_id)
     await poll_all()
-    [message] = await _messages(org_id)
+    [message] = await messages_of(org_id)
     assert message["deleted_in_network_at"] is not None and message["text"] == "Нет света"
     deleted = Event.count().where(
         (Event.message == message["id"]) & (Event.kind == "message_deleted_in_network")
@@ -159,12 +150,12 @@ async def test_the_cursor_is_ts_and_a_replayed_long_poll_stores_nothing_twice(
     vk: FakeVk,
 ) -> None:
     org_id, account_id = await _connect(vk)
-    start = (await _account(account_id))["cursor"]
+    start = (await account_row(account_id))["cursor"]
     post = vk.post("Новости")
     vk.comment(post, "Первое")
     vk.comment(post, "Второе")
     await poll_all()
-    assert (await _account(account_id))["cursor"] == str(vk.seq)
+    assert (await account_row(account_id))["cursor"] == str(vk.seq)
     await poll_all()
     assert _calls(vk, "a_check")[-1]["ts"] == str(vk.seq)
     assert _calls(vk, "a_check")[-1]["wait"] == "1"
@@ -172,7 +163,7 @@ async def test_the_cursor_is_ts_and_a_replayed_long_poll_stores_nothing_twice(
     await SocialAccount.update({SocialAccount.cursor: start}).where(SocialAccount.id == account_id)
     [result] = await poll_all()
     assert result.error == "" and _calls(vk, "a_check")[-1]["ts"] == start
-    assert [m["text"] for m in await _messages(org_id)] == ["Первое", "Второе"]
+    assert [m["text"] for m in await messages_of(org_id)] == ["Первое", "Второе"]
     collected = Event.count().where(
         (Event.organisation == org_id) & (Event.kind == "message_collected")
     )
@@ -183,7 +174,7 @@ async def test_a_crash_between_storing_and_moving_the_cursor_duplicates_nothing(
     vk: FakeVk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     org_id, account_id = await _connect(vk)
-    start = (await _account(account_id))["cursor"]
+    start = (await account_row(account_id))["cursor"]
     post = vk.post("Новости")
     for text in ("Первое", "Второе", "Третье"):
         vk.comment(post, text)
@@ -195,18 +186,18 @@ async def test_a_crash_between_storing_and_moving_the_cursor_duplicates_nothing(
     monkeypatch.setattr(accounts, "_move_cursor", crash)
     [result] = await poll_all()
     assert result.stored == 1 and "Сбой при сохранении" in result.error
-    assert (await _account(account_id))["cursor"] == start
-    assert [m["text"] for m in await _messages(org_id)] == ["Первое"]
+    assert (await account_row(account_id))["cursor"] == start
+    assert [m["text"] for m in await messages_of(org_id)] == ["Первое"]
     monkeypatch.setattr(accounts, "_move_cursor", real)
     [result] = await poll_all()
     assert result.error == ""
-    assert [m["text"] for m in await _messages(org_id)] == ["Первое", "Второе", "Третье"]
-    assert (await _account(account_id))["cursor"] == str(vk.seq)
+    assert [m["text"] for m in await messages_of(org_id)] == ["Первое", "Второе", "Третье"]
+    assert (await account_row(account_id))["cursor"] == str(vk.seq)
 
 
 async def test_an_expired_key_gets_a_new_one_and_keeps_the_ts(vk: FakeVk) -> None:
     org_id, account_id = await _connect(vk)
-    cursor = (await _account(account_id))["cursor"]
+    cursor = (await account_row(account_id))["cursor"]
     post = vk.post("Новости")
     vk.comment(post, "Яма на дороге")
     vk.expire_key()
@@ -215,7 +206,7 @@ async def test_an_expired_key_gets_a_new_one_and_keeps_the_ts(vk: FakeVk) -> Non
     assert (result.stored, result.error) == (1, "")
     assert len(_calls(vk, "groups.getLongPollServer")) == sessions + 1
     assert [c["ts"] for c in _calls(vk, "a_check")[-2:]] == [cursor, cursor]
-    assert len(await _messages(org_id)) == 1
+    assert len(await messages_of(org_id)) == 1
 
 
 async def test_lost_history_is_backfilled_from_the_latest_posts(
@@ -231,7 +222,7 @@ async def test_lost_history_is_backfilled_from_the_latest_posts(
     with caplog.at_level(logging.WARNING, "otklik.connectors.vk"):
         [result] = await poll_all()
     assert result.error == ""
-    assert sorted(m["text"] for m in await _messages(org_id)) == [
+    assert sorted(m["text"] for m in await messages_of(org_id)) == [
         "Во время перерыва",
         "До перерыва",
         "После перерыва",
@@ -250,7 +241,7 @@ async def test_without_the_service_key_lost_history_is_logged_not_backfilled(
     with caplog.at_level(logging.WARNING, "otklik.connectors.vk"):
         [result] = await poll_all()
     assert result.error == ""
-    assert [m["text"] for m in await _messages(org_id)] == ["После перерыва"]
+    assert [m["text"] for m in await messages_of(org_id)] == ["После перерыва"]
     assert "cannot be backfilled without the VK app's service key" in caplog.text
 
 
@@ -264,7 +255,7 @@ async def test_a_lost_session_gets_a_new_key_and_ts_and_backfills(vk: FakeVk) ->
     [result] = await poll_all()
     assert result.error == ""
     assert len(_calls(vk, "groups.getLongPollServer")) == sessions + 1
-    assert [m["text"] for m in await _messages(org_id)] == ["Во время сбоя", "После сбоя"]
+    assert [m["text"] for m in await messages_of(org_id)] == ["Во время сбоя", "После сбоя"]
 
 
 async def test_refusals_show_on_the_account_in_russian(vk: FakeVk) -> None:
@@ -274,14 +265,13 @@ async def test_refusals_show_on_the_account_in_russian(vk: FakeVk) -> None:
     vk.expire_key()
     [result] = await poll_all()
     assert result.stored == 0
-    assert (
-        "токен сообщества не принят — проверьте токен" in (await _account(account_id))["last_error"]
-    )
-    assert await _messages(org_id) == []
+    error = (await account_row(account_id))["last_error"]
+    assert "токен сообщества не принят — проверьте токен" in error
+    assert await messages_of(org_id) == []
     vk.token = token
     vk.refusals["groups.getLongPollServer"] = 29
     [result] = await poll_all()
     assert "слишком много запросов — повторим позже" in result.error
     [result] = await poll_all()
     assert (result.stored, result.error) == (1, "")
-    assert (await _account(account_id))["last_error"] == ""
+    assert (await account_row(account_id))["last_error"] == ""
