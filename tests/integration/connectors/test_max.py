@@ -8,15 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.cases import actions as cases
 from app.connectors.accounts import connect_account, poll_all, store_item
 from app.connectors.base import ConnectedAccount, ConnectorError
 from app.connectors.max import MaxConnector
 from app.db.sealed import get_secret
 from app.db.tables import Event, Publication, SocialAccount
-from app.domain.lifecycle import DraftKind
 from app.identity.organisations import organisation_id_by_slug, organisation_rules
-from tests.integration.cases_helpers import person
 from tests.integration.connectors.fake_max import (
     BOT,
     CHAT_ID,
@@ -31,8 +28,12 @@ from tests.integration.connectors.fake_max import (
     removed,
 )
 from tests.integration.connectors.fake_telegram import serve
-from tests.integration.connectors.helpers import account_row, messages_of
-from tests.integration.services_helpers import routed_case, version_of
+from tests.integration.connectors.helpers import (
+    account_row,
+    approved_case,
+    messages_of,
+    publish_through_network,
+)
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -146,16 +147,8 @@ async def test_errors_are_shown_in_russian_on_the_account(fake: FakeMax) -> None
 
 async def test_publishing_replies_to_the_citizens_message(fake: FakeMax) -> None:
     _, account_id = await _connect(fake)
-    _, assignment_id = await routed_case(
-        "penza", "Когда вывезут мусор?", network="max", external_id=f"{CHAT_ID}:mid.a1"
-    )
-    executor = await person("penza-executor", "penza")
-    specialist = await person("penza-specialist", "penza")
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Вывезут завтра.")
-    await cases.approve(specialist, assignment_id, await version_of(assignment_id))
-    outcome = await cases.publish_through_network(
-        specialist, assignment_id, await version_of(assignment_id)
-    )
+    assignment_id = await approved_case("max", f"{CHAT_ID}:mid.a1")
+    outcome = await publish_through_network(assignment_id)
     assert outcome.state == "done"
     assert fake.sent == [
         {"chat_id": CHAT_ID, "text": "Вывезут завтра.", "link": {"type": "reply", "mid": "mid.a1"}}

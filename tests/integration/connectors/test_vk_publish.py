@@ -10,19 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from app.cases import actions as cases
 from app.connectors.accounts import connect_account, publish_reply, store_item
 from app.connectors.base import ConnectedAccount, ConnectorError
 from app.connectors.registry import connector_for
 from app.connectors.vk import VkConnector, confirmation_name, service_token_name
 from app.db.sealed import get_secret, put_secret
 from app.db.tables import Message, Publication, SocialAccount
-from app.domain.lifecycle import DraftKind
 from app.identity.organisations import organisation_id_by_slug, organisation_rules
-from tests.integration.cases_helpers import person
 from tests.integration.cli.test_cli import otklik
 from tests.integration.connectors.fake_vk import GROUP, GROUP_ID, WALL, FakeVk, serve
-from tests.integration.services_helpers import routed_case, version_of
+from tests.integration.connectors.helpers import approved_case, publish_through_network
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -89,16 +86,8 @@ async def test_publishing_through_the_network_records_the_reply_link(vk: FakeVk)
     account_id = await _connect(vk)
     post = vk.post("Новости")
     comment = vk.comment(post, "Когда вывезут мусор?")
-    _, assignment_id = await routed_case(
-        "penza", "Когда вывезут мусор?", network="vk", external_id=f"{WALL}_{post}_{comment}"
-    )
-    executor = await person("penza-executor", "penza")
-    specialist = await person("penza-specialist", "penza")
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Вывезут завтра.")
-    await cases.approve(specialist, assignment_id, await version_of(assignment_id))
-    outcome = await cases.publish_through_network(
-        specialist, assignment_id, await version_of(assignment_id)
-    )
+    assignment_id = await approved_case("vk", f"{WALL}_{post}_{comment}")
+    outcome = await publish_through_network(assignment_id)
     assert outcome.state == "done"
     [made] = [c for c in vk.comments[post] if c["from_id"] == WALL]
     [posted] = await Publication.select().where(Publication.assignment == assignment_id)
