@@ -15,8 +15,8 @@ from app.admin.common import (
     refuse,
     remove_or_deactivate,
 )
-from app.connectors.accounts import connect_account, token_name
-from app.connectors.base import ConnectedAccount, ConnectorError
+from app.connectors.accounts import connect_account
+from app.connectors.base import ConnectedAccount, ConnectorError, token_name
 from app.connectors.health import MODES, accounts_health
 from app.connectors.health import set_paused as pause_account
 from app.connectors.registry import CONNECTORS, connector_for

@@ -16,7 +16,14 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from app.connectors.base import ConnectedAccount, ConnectorError, Incoming, ThreadContext
+from app.connectors import health
+from app.connectors.base import (
+    ConnectedAccount,
+    ConnectorError,
+    Incoming,
+    ThreadContext,
+    token_name,
+)
 from app.connectors.registry import connector_for
 from app.core import clock
 from app.db.sealed import get_secret, put_secret
@@ -30,11 +37,6 @@ from app.journal.live import publish_change
 log = logging.getLogger("otklik.connectors")
 
 CONNECTOR_ACTOR = EventActor(user_id=None, role="connector")
-
-
-def token_name(account_id: int) -> str:
-    """The stored secret holding an account's access token."""
-    return f"network/{account_id}/token"
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,6 @@ async def poll_account(account_id: int) -> PollResult:
             }
         ).where(SocialAccount.id == account_id)
     except ConnectorError as error:
-        from app.connectors import health
-
         if error.retry_after is not None:
             await health.note_rate_limit(account_id, error.retry_after)
         result = await _failed(account_id, error.message_ru, stored, skipped)

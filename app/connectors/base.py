@@ -43,6 +43,11 @@ class ConnectedAccount:
     cursor: str = ""
 
 
+def token_name(account_id: int) -> str:
+    """The stored secret (app.db.sealed) holding a connected account's access token."""
+    return f"network/{account_id}/token"
+
+
 ItemKind = Literal["message", "edit", "delete"]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.connectors.accounts import token_name
+from app.connectors.base import token_name
 from app.core import clock, links
 from app.db.tables import Message, SocialAccount, StoredSecret
 from app.domain.networks import NETWORKS

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -160,3 +161,20 @@ async def test_the_backlog_is_what_came_through_the_account_and_is_still_new(
     assert result.returncode == 0, result.stderr
     line = next(x for x in result.stdout.splitlines() if x.startswith(f"{account_id}\t"))
     assert "в «Новых»: 1" in line and "ожиданий по лимиту: 0" in line and "работает" in line
+
+
+async def test_connect_in_webhook_mode_from_the_console(
+    telegram: BusyTelegram, tmp_path: Path
+) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text(telegram.token)
+    result = otklik(
+        "connect", "telegram", "--org", "parfino", "--id", str(GROUP_ID), "--token-file",
+        str(token_file), "--api-base", telegram.base_url, "--mode", "webhook",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [row] = await SocialAccount.select()
+    assert row["mode"] == "webhook" and row["api_base"] == telegram.base_url
+    assert await poll_all() == []  # the network calls the portal
+    listed = otklik("connectors").stdout
+    assert f"{row['id']}\tparfino\ttelegram" in listed and "\twebhook\t" in listed
