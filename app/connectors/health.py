@@ -109,6 +109,7 @@ class AccountHealth:
     network: str
     external_id: str
     name: str
+    url: str
     mode: str
     paused: bool
     active: bool
@@ -172,6 +173,7 @@ async def accounts_health(organisation_id: int | None = None) -> list[AccountHea
             network=str(r["network"]),
             external_id=str(r["external_id"]),
             name=str(r["name"]),
+            url=str(r["url"] or ""),
             mode=str(r["mode"] or "longpoll"),
             paused=bool(r["paused"]),
             active=bool(r["is_active"]),
