@@ -18,6 +18,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     connect.add_argument("--org", required=True, help="slug организации")
     connect.add_argument("--id", required=True, help="id сообщества / чата обсуждений")
     connect.add_argument("--token-file", required=True, help="файл с токеном доступа")
+    connect.add_argument(
+        "--mode",
+        choices=["longpoll", "webhook"],
+        default="longpoll",
+        help="longpoll: Otklik опрашивает сеть (по умолчанию); webhook: сеть вызывает портал",
+    )
     connect.add_argument("--api-base", default="", help="адрес API сети (по умолчанию публичный)")
     connect.add_argument(
         "--service-token-file",
@@ -38,7 +44,7 @@ async def _connect(args: argparse.Namespace, token: str, service_token: str = ""
     try:
         org_id = await organisation_id_by_slug(args.org)
         account_id, name = await connect_account(
-            org_id, args.network, args.id, token, args.api_base
+            org_id, args.network, args.id, token, args.api_base, args.mode
         )
     except OrganisationNotFound as error:
         raise SystemExit(f"Организация «{args.org}» не найдена.") from error
@@ -54,18 +60,23 @@ async def _connect(args: argparse.Namespace, token: str, service_token: str = ""
 
 async def _list() -> list[str]:
     import app.db  # noqa: F401
-    from app.connectors.accounts import accounts_health
+    from app.connectors.health import accounts_health
+    from app.core import clock
 
+    now = clock.now()
     lines = []
     for a in await accounts_health():
-        state = "на паузе" if a.paused else ("работает" if a.active else "отключён")
         last = "событий не было"
         if a.last_event_at is not None:
             last = a.last_event_at.isoformat(timespec="seconds")
+        waits = f"ожиданий по лимиту: {a.rate_limit_waits}"
+        if a.waiting(now) and a.rate_limited_until is not None:
+            waits += f" (ждём до {a.rate_limited_until.isoformat(timespec='seconds')})"
         error = f"; ошибка: {a.last_error}" if a.last_error else ""
         lines.append(
-            f"{a.id}\t{a.organisation}\t{a.network}\t{a.external_id}\t«{a.name}»\t{state}; "
-            f"последнее событие: {last}{error}"
+            f"{a.id}\t{a.organisation}\t{a.network}\t{a.external_id}\t«{a.name}»\t{a.mode}\t"
+            f"{a.state_ru(now)}; последнее событие: {last}; в «Новых»: {a.backlog}; "
+            f"{waits}{error}"
         )
     return lines or ["Подключённых аккаунтов нет."]
 
