@@ -11,6 +11,8 @@ storing and marking re-stores the item, which intake's idempotency makes harmles
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -110,16 +112,23 @@ async def receive_webhook(
     return reply, await _put(account_id, reply.items)
 
 
+def event_key(item: Incoming) -> str:
+    """The inbox's key of an item: the network's event id, and a digest of the item itself
+    (a network without event ids, such as MAX, still gets one row per distinct update)."""
+    data = json.dumps(incoming_to_json(item), sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(data.encode()).hexdigest()[:32]
+    return f"{item.cursor_after[: MAX_EVENT_KEY - 33]}:{digest}"
+
+
 async def _put(account_id: int, items: list[Incoming]) -> int:
     """Insert the items not seen before; how many were new."""
     fresh = 0
     for item in items:
-        key = item.cursor_after[:MAX_EVENT_KEY]
         inserted = (
             await NetworkEvent.insert(
                 NetworkEvent(
                     account=account_id,
-                    event_key=key,
+                    event_key=event_key(item),
                     kind=item.kind,
                     payload=incoming_to_json(item),
                     received_at=clock.now(),

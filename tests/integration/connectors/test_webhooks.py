@@ -4,6 +4,7 @@ keeps the update in the inbox, the worker stores it as a message."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Iterator
 from contextvars import Context
@@ -23,19 +24,22 @@ from app.connectors.registry import CONNECTORS
 from app.connectors.telegram import TelegramConnector
 from app.core.config import get_settings
 from app.db.sealed import get_secret
-from app.db.tables import Message, NetworkEvent, Organisation, SocialAccount, StoredSecret
+from app.db.tables import NetworkEvent, Organisation, SocialAccount, StoredSecret
 from app.identity.organisations import organisation_id_by_slug
 from tasks.connectors import process_inbox, sweep_inbox
+from tests.integration.conftest import PUBLIC_URL
+from tests.integration.connectors.fake_max import CHAT_ID as MAX_CHAT_ID
+from tests.integration.connectors.fake_max import FakeMax, chat_message, created
 from tests.integration.connectors.fake_telegram import (
     GROUP_ID,
     FakeTelegram,
     group_comment,
     serve,
 )
+from tests.integration.connectors.helpers import account_row, messages_of
 
 pytestmark = pytest.mark.usefixtures("demo", "public_url")
 
-PUBLIC_URL = "https://otklik.example.ru"
 Client = AsyncTestClient[Litestar]
 
 
@@ -44,24 +48,12 @@ def telegram() -> Iterator[FakeTelegram]:
     yield from serve(FakeTelegram())
 
 
-@pytest.fixture
-def public_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("OTKLIK_PUBLIC_URL", PUBLIC_URL)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 async def _connect(telegram: FakeTelegram, mode: str = "webhook") -> tuple[int, int]:
     org_id = await organisation_id_by_slug("penza")
     account_id, _ = await connect_account(
         org_id, "telegram", str(GROUP_ID), telegram.token, telegram.base_url, mode=mode
     )
     return org_id, account_id
-
-
-async def _messages(org_id: int) -> list[dict[str, Any]]:
-    return await Message.select().where(Message.organisation == org_id).order_by(Message.id)
 
 
 async def _events() -> list[dict[str, Any]]:
@@ -83,8 +75,8 @@ async def test_connecting_in_webhook_mode_sets_the_webhook_with_our_secret(
         "secret_token": secret,
         "allowed_updates": ["message", "edited_message"],
     }
-    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
-    assert row is not None and row["mode"] == "webhook"
+    row = await account_row(account_id)
+    assert row["mode"] == "webhook"
     assert await poll_all() == []  # the network calls a webhook account; nobody polls it
     [result] = [await poll_account(account_id)]  # and Telegram would refuse if one did
     assert "вебхук (409)" in result.error
@@ -113,8 +105,8 @@ async def test_a_refused_subscription_leaves_things_as_they_were(
     _, account_id = await _connect(telegram, mode="longpoll")
     with pytest.raises(ConnectorError, match="не принял адрес вебхука"):
         await _connect(telegram)
-    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
-    assert row is not None and row["mode"] == "longpoll" and telegram.webhook == {}
+    row = await account_row(account_id)
+    assert row["mode"] == "longpoll" and telegram.webhook == {}
     assert [r.account_id for r in await poll_all()] == [account_id]
     with pytest.raises(ConnectorError, match="Режим «push» не известен"):
         await _connect(telegram, mode="push")
@@ -149,17 +141,18 @@ async def test_an_update_is_answered_at_once_and_the_worker_stores_it(
     headers, body = telegram.webhook_call("message", group_comment(101, "Не горит фонарь"))
     response = await client.post(f"/hooks/{account_id}", content=body, headers=headers)
     assert response.status_code == 200 and response.text == ""
-    assert await _messages(org_id) == []  # the web keeps it in the inbox only
+    assert await messages_of(org_id) == []  # the web keeps it in the inbox only
     [event] = await _events()
-    assert event["processed_at"] is None and event["event_key"] == str(telegram.next_update_id)
+    assert event["processed_at"] is None
+    assert event["event_key"].startswith(f"{telegram.next_update_id}:")  # the update_id
     assert await _queued_jobs(redis) == 1
     assert await process_inbox({}, account_id) == 1
-    [message] = await _messages(org_id)
+    [message] = await messages_of(org_id)
     assert message["text"] == "Не горит фонарь" and message["external_id"] == f"{GROUP_ID}:101"
     [event] = await _events()
     assert event["processed_at"] is not None and event["attempts"] == 1
-    account = await SocialAccount.select().where(SocialAccount.id == account_id).first()
-    assert account is not None and account["last_event_at"] is not None
+    account = await account_row(account_id)
+    assert account["last_event_at"] is not None
 
 
 async def test_the_same_update_delivered_twice_makes_one_message(
@@ -175,7 +168,7 @@ async def test_the_same_update_delivered_twice_makes_one_message(
     response = await client.post(f"/hooks/{account_id}", content=body, headers=headers)
     assert response.status_code == 200
     assert await process_inbox({}, account_id) == 0
-    assert len(await _events()) == 1 and len(await _messages(org_id)) == 1
+    assert len(await _events()) == 1 and len(await messages_of(org_id)) == 1
 
 
 async def test_a_call_without_our_secret_is_refused_and_stores_nothing(
@@ -192,7 +185,7 @@ async def test_a_call_without_our_secret_is_refused_and_stores_nothing(
     assert response.status_code == 400
     assert await _events() == [] and await _queued_jobs(redis) == 0
     await sweep_inbox({})
-    assert await _messages(org_id) == []
+    assert await messages_of(org_id) == []
 
 
 async def test_accounts_that_take_no_webhooks_are_not_found(
@@ -246,15 +239,15 @@ async def test_a_failed_store_is_retried(
     assert await process_inbox({}, account_id) == 0
     [event] = await _events()
     assert event["processed_at"] is None and event["attempts"] == 1 and event["last_error"]
-    account = await SocialAccount.select().where(SocialAccount.id == account_id).first()
-    assert account is not None and "Сбой при сохранении" in account["last_error"]
+    account = await account_row(account_id)
+    assert "Сбой при сохранении" in account["last_error"]
     monkeypatch.setattr(accounts.messages, "intake_message", real)
     assert await sweep_inbox({}) == 1  # the minute's sweep catches it
-    assert [m["text"] for m in await _messages(org_id)] == ["Нет воды"]
+    assert [m["text"] for m in await messages_of(org_id)] == ["Нет воды"]
     [event] = await _events()
     assert event["processed_at"] is not None and event["last_error"] == ""
-    account = await SocialAccount.select().where(SocialAccount.id == account_id).first()
-    assert account is not None and account["last_error"] == ""
+    account = await account_row(account_id)
+    assert account["last_error"] == ""
 
 
 async def test_a_row_another_worker_holds_is_skipped(
@@ -272,6 +265,27 @@ async def test_a_row_another_worker_holds_is_skipped(
         await transaction.rollback()
     finally:
         await other.close()
-    assert await _messages(org_id) == []
+    assert await messages_of(org_id) == []
     assert await process_inbox({}, account_id) == 1
-    assert len(await _messages(org_id)) == 1
+    assert len(await messages_of(org_id)) == 1
+
+
+async def test_the_plumbing_serves_any_network_max_without_event_ids(client: Client) -> None:
+    """MAX's updates carry no event id: distinct updates are kept apart by their content,
+    a repeated one is still kept once."""
+    for fake in serve(FakeMax()):
+        org_id = await organisation_id_by_slug("penza")
+        account_id, _ = await connect_account(
+            org_id, "max", str(MAX_CHAT_ID), fake.token, fake.base_url, mode="webhook"
+        )
+        [subscription] = fake.subscriptions
+        assert subscription["url"] == f"{PUBLIC_URL}/hooks/{account_id}"
+        headers = {"x-max-bot-api-secret": subscription["secret"]}
+        first = json.dumps(created(chat_message("mid.h1", "Первое"))).encode()
+        second = json.dumps(created(chat_message("mid.h2", "Второе"))).encode()
+        for body in (first, second, first):  # the first one repeated
+            response = await client.post(f"/hooks/{account_id}", content=body, headers=headers)
+            assert response.status_code == 200
+        assert len(await _events()) == 2
+        assert await process_inbox({}, account_id) == 2
+        assert [m["text"] for m in await messages_of(org_id)] == ["Первое", "Второе"]
