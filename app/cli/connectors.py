@@ -72,6 +72,8 @@ async def _list() -> list[str]:
         waits = f"ожиданий по лимиту: {a.rate_limit_waits}"
         if a.waiting(now) and a.rate_limited_until is not None:
             waits += f" (ждём до {a.rate_limited_until.isoformat(timespec='seconds')})"
+        if a.mode == "webhook":
+            waits += f"; в очереди вебхука: {a.inbox_pending}"
         error = f"; ошибка: {a.last_error}" if a.last_error else ""
         lines.append(
             f"{a.id}\t{a.organisation}\t{a.network}\t{a.external_id}\t«{a.name}»\t{a.mode}\t"

@@ -215,12 +215,3 @@ async def prune_inbox() -> int:
         .returning(NetworkEvent.id)
     )
     return len(deleted)
-
-
-async def pending_counts() -> dict[int, int]:
-    """Rows waiting for the worker, by account (the backlog shown with an account's health)."""
-    rows = await NetworkEvent.raw(
-        "SELECT account, count(*) AS pending FROM network_event "
-        "WHERE processed_at IS NULL GROUP BY account"
-    )
-    return {int(r["account"]): int(r["pending"]) for r in rows}

@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from app.connectors import accounts
 from app.connectors.accounts import connect_account, poll_account, poll_all
 from app.connectors.base import ConnectedAccount, ConnectorError
+from app.connectors.health import accounts_health
 from app.connectors.hooks import MAX_HOOK_BODY_BYTES
 from app.connectors.registry import CONNECTORS
 from app.connectors.telegram import TelegramConnector
@@ -241,6 +242,8 @@ async def test_a_failed_store_is_retried(
     assert event["processed_at"] is None and event["attempts"] == 1 and event["last_error"]
     account = await account_row(account_id)
     assert "Сбой при сохранении" in account["last_error"]
+    [health] = await accounts_health()
+    assert health.inbox_pending == 1  # shown on «Аккаунты» and by `otklik connectors`
     monkeypatch.setattr(accounts.messages, "intake_message", real)
     assert await sweep_inbox({}) == 1  # the minute's sweep catches it
     assert [m["text"] for m in await messages_of(org_id)] == ["Нет воды"]
@@ -248,6 +251,7 @@ async def test_a_failed_store_is_retried(
     assert event["processed_at"] is not None and event["last_error"] == ""
     account = await account_row(account_id)
     assert account["last_error"] == ""
+    assert [h.inbox_pending for h in await accounts_health()] == [0]
 
 
 async def test_a_row_another_worker_holds_is_skipped(
