@@ -75,6 +75,11 @@ class _Session:
     owner: str  # api base and token fingerprint the session was opened with
 
 
+# How long to wait after VK's rate-limit errors (dev.vk.com/ru/reference/errors): 6 too many
+# requests per second, 9 flood control on identical actions, 29 the method's daily limit.
+RATE_LIMIT_WAITS: dict[int, float] = {6: 1.0, 9: 60.0, 29: 3600.0}
+
+
 class VkConnector:
     """The VK connector. Keeps only the long-poll sessions (server and key) in memory, by
     account; the cursor (ts) is the account's, in the database."""
@@ -97,7 +102,13 @@ class VkConnector:
         error = body.get("error")
         if isinstance(error, dict):
             code = int(error.get("error_code") or 0)
-            raise ConnectorError(refusal_ru(code, str(error.get("error_msg", ""))), f"vk_{code}")
+            raise ConnectorError(
+                refusal_ru(code, str(error.get("error_msg", ""))),
+                f"vk_{code}",
+                retry_after=RATE_LIMIT_WAITS.get(code),
+                # 5 = authorization failed; only the community key's refusal disconnects it.
+                auth_failed=code == 5 and not token,
+            )
         if "response" not in body:
             raise ConnectorError("ВКонтакте ответил непонятно (нет response) — повторим позже.")
         return body["response"]

@@ -267,11 +267,18 @@ async def test_refusals_show_on_the_account_in_russian(vk: FakeVk) -> None:
     assert result.stored == 0
     error = (await account_row(account_id))["last_error"]
     assert "токен сообщества не принят — проверьте токен" in error
+    assert (await account_row(account_id))["auth_failed_at"] is not None
     assert await messages_of(org_id) == []
     vk.token = token
     vk.refusals["groups.getLongPollServer"] = 29
     [result] = await poll_all()
     assert "слишком много запросов — повторим позже" in result.error
+    row = await account_row(account_id)
+    assert row["rate_limited_until"] is not None and row["rate_limit_waits"] == 1
+    assert await poll_all() == []  # the method's daily limit: not asked again meanwhile
+    await SocialAccount.update({SocialAccount.rate_limited_until: None}).where(
+        SocialAccount.id == account_id
+    )
     [result] = await poll_all()
     assert (result.stored, result.error) == (1, "")
     assert (await account_row(account_id))["last_error"] == ""
