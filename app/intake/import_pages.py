@@ -25,6 +25,7 @@ from app.domain.import_mapping import (
     mapping_problems,
 )
 from app.domain.roles import Role
+from app.domain.russian import plural_form
 from app.intake import imports
 from app.intake.entry_pages import entry_networks
 from app.intake.import_files import (
@@ -127,6 +128,7 @@ class ImportController(Controller):
             fields=FIELDS,
             field_titles=FIELD_TITLES,
             column_letter=column_letter,
+            plural_form=plural_form,
             networks=entry_networks(rules),
             errors=extra.pop("errors", {}),
             **extra,

@@ -295,14 +295,15 @@ async def run_step(
     batch_id: int,
     actor: EventActor,
     *,
-    max_rows: int = STEP_ROWS,
-    max_seconds: float = STEP_SECONDS,
+    max_rows: int | None = None,
 ) -> BatchView:
-    """Import the next rows of a started import (at most `max_rows`, about `max_seconds`)."""
+    """Import the next rows of a started import: at most `max_rows` (STEP_ROWS), and no new
+    chunk after STEP_SECONDS, so that a request of a 5,000-row file cannot time out."""
+    limit = STEP_ROWS if max_rows is None else max_rows
     started = time.monotonic()
     done = 0
-    while done < max_rows and time.monotonic() - started < max_seconds:
-        size = await _chunk(rules, batch_id, actor, min(CHUNK_ROWS, max_rows - done))
+    while done < limit and time.monotonic() - started < STEP_SECONDS:
+        size = await _chunk(rules, batch_id, actor, min(CHUNK_ROWS, limit - done))
         if not size:
             break
         done += size
