@@ -3,7 +3,8 @@
 
 Untrusted input with bounds on everything: the file's size, the rows, the columns, the
 text of the whole table and, for XLSX, the size of the unpacked archive (of a sheet the
-first MAX_COLUMNS columns are read: its claimed size may be any). Every refusal is an ImportFileError with a Russian message.
+first MAX_COLUMNS columns are read: its claimed size may be any). Every refusal is an
+ImportFileError with a Russian message.
 """
 
 from __future__ import annotations
