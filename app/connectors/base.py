@@ -9,7 +9,25 @@ from app.core.errors import UserError
 
 
 class ConnectorError(UserError):
-    """The network refused or could not be reached; the message is in Russian."""
+    """The network refused or could not be reached; the message is in Russian.
+
+    `retry_after`: the network asked to wait this many seconds (a rate limit; the account
+    is not polled until then, see app.connectors.health.note_rate_limit). `auth_failed`:
+    the network refused the token itself (revoked or wrong), so the account needs to be
+    connected again and its people are told (once per failure streak)."""
+
+    def __init__(
+        self,
+        message_ru: str | None = None,
+        code: str | None = None,
+        *,
+        detail: str | None = None,
+        retry_after: float | None = None,
+        auth_failed: bool = False,
+    ) -> None:
+        super().__init__(message_ru, code, detail=detail)
+        self.retry_after = retry_after
+        self.auth_failed = auth_failed
 
 
 @dataclass(frozen=True)
@@ -23,6 +41,11 @@ class ConnectedAccount:
     api_base: str
     token: str
     cursor: str = ""
+
+
+def token_name(account_id: int) -> str:
+    """The stored secret (app.db.sealed) holding a connected account's access token."""
+    return f"network/{account_id}/token"
 
 
 ItemKind = Literal["message", "edit", "delete"]
