@@ -7,7 +7,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
-ID = "2026-12-02T10:41:17:000000"
+ID = "2026-12-02T10:58:06:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "import_batch, import_mapping"
 

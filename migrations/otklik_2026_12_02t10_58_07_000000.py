@@ -2,7 +2,7 @@
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-ID = "2026-12-02T10:41:18:000000"
+ID = "2026-12-02T10:58:07:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "unique import mapping per organisation and headers"
 
