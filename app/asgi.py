@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
         NotFoundException,
         PermissionDeniedException,
     )
+    from litestar.exceptions.http_exceptions import RequestEntityTooLarge
     from litestar.openapi import OpenAPIConfig
     from litestar.openapi.plugins import JsonRenderPlugin
     from litestar.plugins.htmx import HTMXPlugin
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from app.intake.api import IntakeApiController
     from app.intake.entry_pages import ManualEntryController
     from app.intake.file_pages import FilesController
+    from app.intake.import_pages import ImportController
     from app.intake.topic_pages import TopicSuggestionsController
     from app.notify.live_stream import live
     from app.notify.pages import NotificationsController, live_me
@@ -133,6 +135,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             CaseController,
             AssignmentActionsController,
             ManualEntryController,
+            ImportController,
             FilesController,
             TopicSuggestionsController,
             NotificationsController,
@@ -181,6 +184,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             PermissionDeniedException: error_page,
             NotFoundException: error_page,
             RefusedInput: error_page,
+            RequestEntityTooLarge: error_page,
             ServerUnavailable: unavailable_page,
             HTTP_500_INTERNAL_SERVER_ERROR: internal_error_page,
         },

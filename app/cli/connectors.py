@@ -37,7 +37,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 async def _connect(args: argparse.Namespace, token: str, service_token: str = "") -> str:
     import app.db  # noqa: F401
-    from app.connectors.accounts import connect_account
+    from app.connectors.accounts import connect_account, set_reading_key
     from app.connectors.base import ConnectorError
     from app.identity.organisations import OrganisationNotFound, organisation_id_by_slug
 
@@ -46,15 +46,12 @@ async def _connect(args: argparse.Namespace, token: str, service_token: str = ""
         account_id, name = await connect_account(
             org_id, args.network, args.id, token, args.api_base, args.mode
         )
+        if service_token:
+            await set_reading_key(account_id, args.network, service_token)
     except OrganisationNotFound as error:
         raise SystemExit(f"Организация «{args.org}» не найдена.") from error
     except ConnectorError as error:
         raise SystemExit(f"Не подключено: {error.message_ru}") from error
-    if service_token:
-        from app.connectors.vk import service_token_name
-        from app.db.sealed import put_secret
-
-        await put_secret(service_token_name(account_id), service_token)
     return f"Подключено: «{name}» (аккаунт {account_id}, сеть {args.network})."
 
 

@@ -26,6 +26,7 @@ from app.connectors.base import (
     Incoming,
     ThreadContext,
     WebhookConnector,
+    reading_key_name,
     token_name,
 )
 from app.connectors.registry import connector_for
@@ -124,6 +125,21 @@ async def connect_account(
         await _undo_connect(organisation_id, account_id, existing, old_token, added_network)
         raise
     return account_id, checked_name
+
+
+# Networks whose connector reads with a second, optional key (VK: the app's service key reads
+# the wall, which a community key may not — see app.connectors.vk).
+READING_KEY_NETWORKS = ("vk",)
+
+
+async def set_reading_key(account_id: int, network: str, key: str) -> None:
+    """Store (sealed) the account's reading key; a network without one refuses it."""
+    if network not in READING_KEY_NETWORKS:
+        raise ConnectorError("Сервисный ключ нужен только для ВКонтакте.")
+    key = key.strip()
+    if not key or len(key) > 4096 or any(c.isspace() for c in key):
+        raise ConnectorError("Сервисный ключ: одна строка без пробелов, до 4096 символов.")
+    await put_secret(reading_key_name(account_id), key)
 
 
 # What connecting changes of an existing row (and puts back if the network refuses).

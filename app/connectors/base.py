@@ -48,6 +48,11 @@ def token_name(account_id: int) -> str:
     return f"network/{account_id}/token"
 
 
+def reading_key_name(account_id: int) -> str:
+    """The stored secret holding an account's optional reading key (VK's service key)."""
+    return f"network/{account_id}/service_token"
+
+
 ItemKind = Literal["message", "edit", "delete"]
 
 # How an account's items come in: the worker asks the network (long polling, the default,

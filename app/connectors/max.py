@@ -96,7 +96,9 @@ class MaxConnector:
             data = None
         if response.status_code != 200 or not isinstance(data, dict):
             raise ConnectorError(
-                refusal_ru(response.status_code, data if isinstance(data, dict) else {})
+                refusal_ru(response.status_code, data if isinstance(data, dict) else {}),
+                retry_after=_retry_after(response) if response.status_code == 429 else None,
+                auth_failed=response.status_code == 401,
             )
         return data
 
@@ -258,3 +260,11 @@ def refusal_ru(status: int, body: dict[str, Any]) -> str:
     if status >= 500:
         return f"MAX временно недоступен ({status}) — повторим позже."
     return f"MAX ответил ошибкой {status}: {detail}".strip()
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """Seconds MAX asks to wait after 429 (its Retry-After header, else one second)."""
+    try:
+        return max(1.0, float(response.headers.get("retry-after", "1")))
+    except ValueError:
+        return 1.0

@@ -124,7 +124,12 @@ class OkConnector:
                 f"Одноклассники недоступны ({type(error).__name__}): проверьте сеть и адрес API."
             ) from error
         if isinstance(body, dict) and "error_code" in body:
-            raise ConnectorError(refusal_ru(body))
+            code = body.get("error_code")
+            raise ConnectorError(
+                refusal_ru(body),
+                retry_after=RATE_LIMIT_WAIT_SECONDS if code in (8, 11) else None,
+                auth_failed=code in (102, 103),  # session expired / invalid: a new token
+            )
         if response.status_code != 200:
             raise ConnectorError(f"Одноклассники временно недоступны ({response.status_code}).")
         return body
@@ -290,6 +295,10 @@ def _dump_cursor(key: tuple[int, str]) -> str:
     if len(comment_id) > CURSOR_ID_LIMIT:  # too long to keep: re-read that millisecond
         ms, comment_id = ms - 1, ""
     return json.dumps({"ms": ms, "id": comment_id}, separators=(",", ":"))
+
+
+# OK's 8 (too many requests) and 11 (method limit): wait a minute before the next call.
+RATE_LIMIT_WAIT_SECONDS = 60.0
 
 
 def refusal_ru(body: dict[str, Any]) -> str:

@@ -29,7 +29,13 @@ from typing import Any
 
 import httpx
 
-from app.connectors.base import ConnectedAccount, ConnectorError, Fetched, WebhookReply
+from app.connectors.base import (
+    ConnectedAccount,
+    ConnectorError,
+    Fetched,
+    WebhookReply,
+    reading_key_name,
+)
 from app.connectors.vk_events import (
     comment_url,
     conversation_url,
@@ -55,11 +61,6 @@ MAX_WEBHOOK_BODY = 1_000_000
 CALLBACK_TITLE = "Otklik"
 
 
-def service_token_name(account_id: int) -> str:
-    """The stored secret holding the VK app's service key (optional, reads the wall)."""
-    return f"network/{account_id}/service_token"
-
-
 def confirmation_name(account_id: int) -> str:
     """The stored secret holding a fixed Callback API confirmation string (optional)."""
     return f"network/{account_id}/confirmation"
@@ -73,6 +74,11 @@ class _Session:
     key: str
     ts: str
     owner: str  # api base and token fingerprint the session was opened with
+
+
+# How long to wait after VK's rate-limit errors (dev.vk.com/ru/reference/errors): 6 too many
+# requests per second, 9 flood control on identical actions, 29 the method's daily limit.
+RATE_LIMIT_WAITS: dict[int, float] = {6: 1.0, 9: 60.0, 29: 3600.0}
 
 
 class VkConnector:
@@ -97,7 +103,13 @@ class VkConnector:
         error = body.get("error")
         if isinstance(error, dict):
             code = int(error.get("error_code") or 0)
-            raise ConnectorError(refusal_ru(code, str(error.get("error_msg", ""))), f"vk_{code}")
+            raise ConnectorError(
+                refusal_ru(code, str(error.get("error_msg", ""))),
+                f"vk_{code}",
+                retry_after=RATE_LIMIT_WAITS.get(code),
+                # 5 = authorization failed; only the community key's refusal disconnects it.
+                auth_failed=code == 5 and not token,
+            )
         if "response" not in body:
             raise ConnectorError("ВКонтакте ответил непонятно (нет response) — повторим позже.")
         return body["response"]
@@ -335,7 +347,7 @@ async def _request(
 
 
 async def _service_token(account: ConnectedAccount) -> str:
-    return (await get_secret(service_token_name(account.id)) or "") if account.id else ""
+    return (await get_secret(reading_key_name(account.id)) or "") if account.id else ""
 
 
 async def _last_event_at(account: ConnectedAccount) -> datetime:

@@ -133,10 +133,16 @@ async def test_errors_are_shown_in_russian_on_the_account(fake: FakeMax) -> None
     assert "MAX временно недоступен (503)" in (await account_row(account_id))["last_error"]
     fake.fail_status = 429
     await poll_all()
-    assert "слишком много запросов" in (await account_row(account_id))["last_error"]
+    row = await account_row(account_id)
+    assert "слишком много запросов" in row["last_error"]
+    assert row["rate_limited_until"] is not None and row["rate_limit_waits"] == 1
+    await SocialAccount.update({SocialAccount.rate_limited_until: None}).where(
+        SocialAccount.id == account_id
+    )
     fake.fail_status, fake.token = None, "revoked"
     await poll_all()
-    assert "токен бота не принят" in (await account_row(account_id))["last_error"]
+    row = await account_row(account_id)
+    assert "токен бота не принят" in row["last_error"] and row["auth_failed_at"] is not None
     assert await messages_of(org_id) == []
     await SocialAccount.update({SocialAccount.api_base: "http://127.0.0.1:9"}).where(
         SocialAccount.id == account_id

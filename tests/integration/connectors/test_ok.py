@@ -138,7 +138,8 @@ async def test_errors_are_shown_in_russian_on_the_account(fake: FakeOk) -> None:
     assert "доступ запрещён (10)" in (await account_row(account_id))["last_error"]
     fake.refuse_with, fake.access_token = None, "revoked"
     await poll_all()
-    assert "токен не принят (102)" in (await account_row(account_id))["last_error"]
+    row = await account_row(account_id)
+    assert "токен не принят (102)" in row["last_error"] and row["auth_failed_at"] is not None
     assert await messages_of(org_id) == []
 
 

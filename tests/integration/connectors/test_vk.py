@@ -11,8 +11,8 @@ import pytest
 
 from app.connectors import accounts
 from app.connectors.accounts import connect_account, poll_all
-from app.connectors.base import ConnectorError
-from app.connectors.vk import API_VERSION, service_token_name
+from app.connectors.base import ConnectorError, reading_key_name
+from app.connectors.vk import API_VERSION
 from app.db.json_columns import json_value
 from app.db.sealed import get_secret, put_secret
 from app.db.tables import Event, Organisation, SocialAccount
@@ -34,7 +34,7 @@ async def _connect(vk: FakeVk, *, service: bool = True) -> tuple[int, int]:
     org_id = await organisation_id_by_slug("penza")
     account_id, _ = await connect_account(org_id, "vk", str(GROUP_ID), vk.token, vk.base_url)
     if service:
-        await put_secret(service_token_name(account_id), vk.service_token)
+        await put_secret(reading_key_name(account_id), vk.service_token)
     [result] = await poll_all()
     assert result.error == ""
     return org_id, account_id
@@ -267,11 +267,18 @@ async def test_refusals_show_on_the_account_in_russian(vk: FakeVk) -> None:
     assert result.stored == 0
     error = (await account_row(account_id))["last_error"]
     assert "токен сообщества не принят — проверьте токен" in error
+    assert (await account_row(account_id))["auth_failed_at"] is not None
     assert await messages_of(org_id) == []
     vk.token = token
     vk.refusals["groups.getLongPollServer"] = 29
     [result] = await poll_all()
     assert "слишком много запросов — повторим позже" in result.error
+    row = await account_row(account_id)
+    assert row["rate_limited_until"] is not None and row["rate_limit_waits"] == 1
+    assert await poll_all() == []  # the method's daily limit: not asked again meanwhile
+    await SocialAccount.update({SocialAccount.rate_limited_until: None}).where(
+        SocialAccount.id == account_id
+    )
     [result] = await poll_all()
     assert (result.stored, result.error) == (1, "")
     assert (await account_row(account_id))["last_error"] == ""
