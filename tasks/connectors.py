@@ -1,4 +1,5 @@
-"""Network connectors in the worker: permanent long-poll loops, and a minute pass as fallback.
+"""Network connectors in the worker: permanent long-poll loops, a minute pass as fallback,
+and the webhook inbox (stored as soon as the web enqueues it, swept every minute).
 
 On startup the worker starts `app.connectors.loops.Supervisor`: one long-poll loop per
 active account (seconds from a comment to «Новые»), the accounts shared between worker
@@ -13,6 +14,7 @@ import contextlib
 import logging
 from typing import Any
 
+from app.connectors import inbox
 from app.connectors.accounts import poll_all
 from app.connectors.http import close_client
 from app.connectors.loops import Supervisor
@@ -50,3 +52,16 @@ async def stop_loops(ctx: dict[str, Any]) -> None:
     with contextlib.suppress(Exception):
         await close_client()
         await close_shared_redis()
+
+
+async def process_inbox(ctx: dict[str, Any], account_id: int | None = None) -> int:
+    """Store what webhooks brought for the account (enqueued by `POST /hooks/<id>`)."""
+    return await inbox.process_inbox(account_id)
+
+
+async def sweep_inbox(ctx: dict[str, Any]) -> int:
+    """Every minute: store whatever is still pending (a job lost with Redis, a failed
+    attempt), and forget rows processed long ago."""
+    stored = await inbox.process_inbox()
+    await inbox.prune_inbox()
+    return stored

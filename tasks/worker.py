@@ -15,7 +15,13 @@ from arq.worker import create_worker
 import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.core.config import get_settings
 from app.core.outages import is_outage
-from tasks.connectors import poll_connectors, start_loops, stop_loops
+from tasks.connectors import (
+    poll_connectors,
+    process_inbox,
+    start_loops,
+    stop_loops,
+    sweep_inbox,
+)
 from tasks.heartbeat import heartbeat
 from tasks.media import SWEEP_MEDIA_CRON, sweep_media
 from tasks.reports import deliver_reports, remind_immediate
@@ -73,6 +79,8 @@ class WorkerSettings:
         remind_immediate,
         sweep_media,
         poll_connectors,
+        process_inbox,
+        sweep_inbox,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True),
@@ -81,6 +89,7 @@ class WorkerSettings:
         cron(sweep_timers, second=5, run_at_startup=True, unique=True, timeout=300),
         cron(send_emails, second=35, run_at_startup=False, unique=True, timeout=300),
         cron(poll_connectors, second=25, run_at_startup=True, unique=True, timeout=55),
+        cron(sweep_inbox, second=45, run_at_startup=True, unique=True, timeout=55),
         cron(remind_immediate, second=50, run_at_startup=False, unique=True, timeout=120),
         # Reports are due at a working morning; every 10 minutes is prompt enough, and the
         # run at startup catches up a report that fell due while no worker ran.

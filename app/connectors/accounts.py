@@ -10,17 +10,29 @@ turns into no duplicate.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from piccolo.columns import Column
 
-from app.connectors import leases
-from app.connectors.base import ConnectedAccount, ConnectorError, Incoming, ThreadContext
+from app.connectors import health, leases
+from app.connectors.base import (
+    LONGPOLL,
+    MODES,
+    WEBHOOK,
+    ConnectedAccount,
+    ConnectorError,
+    Incoming,
+    ThreadContext,
+    WebhookConnector,
+    reading_key_name,
+    token_name,
+)
 from app.connectors.registry import connector_for
+from app.connectors.webhooks import set_delivery, webhook_secret_name
 from app.core import clock
-from app.db.sealed import get_secret, put_secret
+from app.db.sealed import delete_secret, get_secret, put_secret
 from app.db.tables import Message, Organisation, SocialAccount
 from app.domain.intake import IncomingMessage, IntakeError, validate_incoming
 from app.identity.organisations import OrganisationRules, organisation_rules
@@ -31,11 +43,6 @@ from app.journal.live import publish_change
 log = logging.getLogger("otklik.connectors")
 
 CONNECTOR_ACTOR = EventActor(user_id=None, role="connector")
-
-
-def token_name(account_id: int) -> str:
-    """The stored secret holding an account's access token."""
-    return f"network/{account_id}/token"
 
 
 @dataclass(frozen=True)
@@ -51,60 +58,145 @@ class PollResult:
 
 
 async def connect_account(
-    organisation_id: int, network: str, external_id: str, token: str, api_base: str = ""
+    organisation_id: int,
+    network: str,
+    external_id: str,
+    token: str,
+    api_base: str = "",
+    mode: str = LONGPOLL,
+    *,
+    account_id: int | None = None,
+    name: str = "",
 ) -> tuple[int, str]:
-    """Check the account with the network, then store it (or update the same one); returns
-    (account id, the name the network gave). Nothing is stored if the check fails.
+    """Check the account with the network, then store it; returns (account id, the name
+    the network gave). Nothing is stored if the check fails.
 
-    Connecting an official account in a network also adds the network to the organisation's
-    accepted ones (an administrator's act, like enabling it on «Организация и график»)."""
+    The row updated is `account_id` (an account of this organisation: the admin's form),
+    else the one with the same network and id, else a new one. Its name is `name` if given,
+    else the network's. Connecting ends a failure streak (the token is new).
+
+    In webhook mode the network is then told (after the commit, so that it may call at once)
+    to call `webhook_url` with the account's webhook secret; if it refuses, what was stored
+    is undone. An account going back to long polling is unsubscribed. Connecting an official
+    account in a network also adds the network to the organisation's accepted ones (an
+    administrator's act, like enabling it on «Организация и график»)."""
+    if mode not in MODES:
+        raise ConnectorError(f"Режим «{mode}» не известен (есть: {', '.join(MODES)}).")
     connector = connector_for(network)
-    probe = ConnectedAccount(0, organisation_id, network, external_id, api_base, token)
-    name = await connector.check(probe)
-    async with SocialAccount._meta.db.transaction():
-        existing = (
-            await SocialAccount.select(SocialAccount.id)
-            .where(
-                (SocialAccount.organisation == organisation_id)
-                & (SocialAccount.network == network)
-                & (SocialAccount.external_id == external_id)
-            )
-            .first()
+    if mode == WEBHOOK and not isinstance(connector, WebhookConnector):
+        raise ConnectorError(
+            f"Сеть «{network}» пока не принимает вебхуки: подключите её в режиме {LONGPOLL}."
         )
+    probe = ConnectedAccount(0, organisation_id, network, external_id, api_base, token)
+    checked_name = await connector.check(probe)
+    async with SocialAccount._meta.db.transaction():
+        same = (SocialAccount.organisation == organisation_id) & (
+            (SocialAccount.id == account_id)
+            if account_id is not None
+            else (SocialAccount.network == network) & (SocialAccount.external_id == external_id)
+        )
+        existing = await SocialAccount.select().where(same).first()
+        old_token = await get_secret(token_name(int(existing["id"]))) if existing else None
         values: dict[Column | str, Any] = {
-            SocialAccount.name: name[:200],
+            SocialAccount.network: network,
+            SocialAccount.external_id: external_id,
+            SocialAccount.name: (name or checked_name)[:200],
             SocialAccount.api_base: api_base,
+            SocialAccount.mode: mode,
             SocialAccount.is_active: True,
             SocialAccount.paused: False,
             SocialAccount.last_error: "",
+            SocialAccount.auth_failed_at: None,
         }
         if existing is not None:
             account_id = int(existing["id"])
             await SocialAccount.update(values).where(SocialAccount.id == account_id)
         else:
-            row = SocialAccount(
-                organisation=organisation_id, network=network, external_id=external_id
-            )
+            row = SocialAccount(organisation=organisation_id)
             for column, value in values.items():
                 setattr(row, column if isinstance(column, str) else column._meta.name, value)
             await row.save()
             account_id = int(row.id)
         await put_secret(token_name(account_id), token)
-        await _accept_network(organisation_id, network)
-    return account_id, name
+        added_network = await _accept_network(organisation_id, network)
+    # After the commit: a network may call the new address at once (VK's confirmation).
+    was_webhook = existing is not None and existing["mode"] == WEBHOOK
+    try:
+        await set_delivery(connector, replace(probe, id=account_id), mode, was_webhook)
+    except ConnectorError:
+        await _undo_connect(organisation_id, account_id, existing, old_token, added_network)
+        raise
+    return account_id, checked_name
 
 
-async def _accept_network(organisation_id: int, network: str) -> None:
+# Networks whose connector reads with a second, optional key (VK: the app's service key reads
+# the wall, which a community key may not — see app.connectors.vk).
+READING_KEY_NETWORKS = ("vk",)
+
+
+async def set_reading_key(account_id: int, network: str, key: str) -> None:
+    """Store (sealed) the account's reading key; a network without one refuses it."""
+    if network not in READING_KEY_NETWORKS:
+        raise ConnectorError("Сервисный ключ нужен только для ВКонтакте.")
+    key = key.strip()
+    if not key or len(key) > 4096 or any(c.isspace() for c in key):
+        raise ConnectorError("Сервисный ключ: одна строка без пробелов, до 4096 символов.")
+    await put_secret(reading_key_name(account_id), key)
+
+
+# What connecting changes of an existing row (and puts back if the network refuses).
+CONNECT_COLUMNS = (
+    "network",
+    "external_id",
+    "name",
+    "api_base",
+    "mode",
+    "is_active",
+    "paused",
+    "last_error",
+    "auth_failed_at",
+)
+
+
+async def _undo_connect(
+    organisation_id: int,
+    account_id: int,
+    before: dict[str, Any] | None,
+    old_token: str | None,
+    added_network: str,
+) -> None:
+    """The network refused the (un)subscription: back to what was stored before."""
+    async with SocialAccount._meta.db.transaction():
+        if before is None:
+            await SocialAccount.delete().where(SocialAccount.id == account_id)
+            await delete_secret(token_name(account_id))
+            await delete_secret(webhook_secret_name(account_id))
+        else:
+            await SocialAccount.update({c: before[c] for c in CONNECT_COLUMNS}).where(
+                SocialAccount.id == account_id
+            )
+            if old_token:
+                await put_secret(token_name(account_id), old_token)
+        if added_network:
+            await _accept_network(organisation_id, network=added_network, accept=False)
+
+
+async def _accept_network(organisation_id: int, network: str, accept: bool = True) -> str:
+    """Add the network to the organisation's accepted ones (or take it back); the network if
+    that changed anything, else ""."""
     org = (
         await Organisation.select(Organisation.enabled_networks)
         .where(Organisation.id == organisation_id)
         .first()
     )
     enabled = list((org or {}).get("enabled_networks") or [])
-    if network not in enabled:
-        await Organisation.update({Organisation.enabled_networks: [*enabled, network]}).where(
-            Organisation.id == organisation_id
-        )
+    if (network in enabled) == accept:
+        return ""
+    changed = [*enabled, network] if accept else [n for n in enabled if n != network]
+    await Organisation.update({Organisation.enabled_networks: changed}).where(
+        Organisation.id == organisation_id
+    )
+    return network
 
 
 async def _account(row: dict[str, object]) -> ConnectedAccount:
@@ -120,6 +212,12 @@ async def _account(row: dict[str, object]) -> ConnectedAccount:
     )
 
 
+async def connected_account(account_id: int) -> ConnectedAccount | None:
+    """The account as its connector sees it (token included), or None."""
+    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
+    return None if row is None else await _account(row)
+
+
 async def load_account(account_id: int) -> tuple[ConnectedAccount, bool] | PollResult:
     """(The account as a connector needs it, whether it shows an error now), or the failed
     result (recorded) when it cannot be polled."""
@@ -129,7 +227,8 @@ async def load_account(account_id: int) -> tuple[ConnectedAccount, bool] | PollR
     account = await _account(row)
     if not account.token:
         return await _failed(account_id, "Токен не задан: подключите аккаунт заново.")
-    return account, bool(row["last_error"])
+    shows_error = bool(row["last_error"]) or row["auth_failed_at"] is not None
+    return account, shows_error
 
 
 async def poll_account(account_id: int, wait_seconds: int | None = None) -> PollResult:
@@ -169,10 +268,19 @@ async def poll_connected(
         # An empty long poll (the usual answer of 25 s of waiting) writes nothing.
         if fetched.cursor != stored_cursor or clear_error:
             await SocialAccount.update(
-                {SocialAccount.cursor: fetched.cursor, SocialAccount.last_error: ""}
+                {
+                    SocialAccount.cursor: fetched.cursor,
+                    SocialAccount.last_error: "",
+                    SocialAccount.auth_failed_at: None,  # a success ends a failure streak
+                }
             ).where(SocialAccount.id == account_id)
     except ConnectorError as error:
-        return await _failed(account_id, error.message_ru, stored, skipped)
+        if error.retry_after is not None:
+            await health.note_rate_limit(account_id, error.retry_after)
+        result = await _failed(account_id, error.message_ru, stored, skipped)
+        if error.auth_failed:
+            await health.note_auth_failure(account_id, error.message_ru)
+        return result
     except Exception:  # a failure of ours (the database): the next pass goes on from the cursor
         log.exception("account %s: poll failed", account_id)
         return await _failed(
@@ -196,6 +304,10 @@ async def store_item(account: ConnectedAccount, item: Incoming, rules: Organisat
     message_id, _created = await messages.intake_message(
         account.organisation_id, incoming, CONNECTOR_ACTOR
     )
+    if message_id and account.id:  # new: the account it came through (0: none stored)
+        await Message.update({Message.source_account: account.id}).where(
+            (Message.id == message_id) & Message.source_account.is_null()
+        )
     if item.thread is not None:
         await _store_thread(message_id, item.thread)
     return True
@@ -266,8 +378,10 @@ PASS_LEASE_MS = 120_000
 
 
 async def poll_all() -> list[PollResult]:
-    """One pass over every active, unpaused account of a network that has a connector,
-    except those a worker's loop holds (`leases`): they are reported busy, not polled."""
+    """One pass over every active, unpaused long-polling account of a network that has a
+    connector, except those a network asked to wait (rate limit) until later
+    or a worker's loop holds (`leases`: reported busy, not polled). Webhook-mode
+    accounts are not polled: the network calls them (see app.connectors.inbox)."""
     from app.connectors.registry import CONNECTORS
 
     rows = (
@@ -275,7 +389,12 @@ async def poll_all() -> list[PollResult]:
         .where(
             (SocialAccount.is_active == True)  # noqa: E712 (a SQL expression)
             & (SocialAccount.paused == False)  # noqa: E712
+            & (SocialAccount.mode == LONGPOLL)
             & SocialAccount.network.is_in(list(CONNECTORS))
+            & (
+                SocialAccount.rate_limited_until.is_null()
+                | (SocialAccount.rate_limited_until <= clock.now())
+            )
         )
         .order_by(SocialAccount.id)
     )
@@ -288,42 +407,6 @@ async def poll_all() -> list[PollResult]:
                 await poll_account(account_id) if mine else PollResult(account_id, busy=True)
             )
     return results
-
-
-@dataclass(frozen=True)
-class AccountHealth:
-    """A line of `otklik connectors`: the account and how it fares."""
-
-    id: int
-    organisation: str
-    network: str
-    external_id: str
-    name: str
-    paused: bool
-    active: bool
-    last_event_at: datetime | None
-    last_error: str
-
-
-async def accounts_health() -> list[AccountHealth]:
-    """Every connected account with its health, by organisation."""
-    rows = await SocialAccount.select(
-        *SocialAccount.all_columns(), SocialAccount.organisation.slug.as_alias("org_slug")
-    ).order_by(SocialAccount.id)
-    return [
-        AccountHealth(
-            int(r["id"]),
-            str(r["org_slug"]),
-            str(r["network"]),
-            str(r["external_id"]),
-            str(r["name"]),
-            bool(r["paused"]),
-            bool(r["is_active"]),
-            r["last_event_at"],
-            str(r["last_error"] or ""),
-        )
-        for r in rows
-    ]
 
 
 async def publish_reply(account_id: int, thread: str, text: str, key: str) -> tuple[str, str]:

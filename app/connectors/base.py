@@ -9,7 +9,25 @@ from app.core.errors import UserError
 
 
 class ConnectorError(UserError):
-    """The network refused or could not be reached; the message is in Russian."""
+    """The network refused or could not be reached; the message is in Russian.
+
+    `retry_after`: the network asked to wait this many seconds (a rate limit; the account
+    is not polled until then, see app.connectors.health.note_rate_limit). `auth_failed`:
+    the network refused the token itself (revoked or wrong), so the account needs to be
+    connected again and its people are told (once per failure streak)."""
+
+    def __init__(
+        self,
+        message_ru: str | None = None,
+        code: str | None = None,
+        *,
+        detail: str | None = None,
+        retry_after: float | None = None,
+        auth_failed: bool = False,
+    ) -> None:
+        super().__init__(message_ru, code, detail=detail)
+        self.retry_after = retry_after
+        self.auth_failed = auth_failed
 
 
 @dataclass(frozen=True)
@@ -25,7 +43,23 @@ class ConnectedAccount:
     cursor: str = ""
 
 
+def token_name(account_id: int) -> str:
+    """The stored secret (app.db.sealed) holding a connected account's access token."""
+    return f"network/{account_id}/token"
+
+
+def reading_key_name(account_id: int) -> str:
+    """The stored secret holding an account's optional reading key (VK's service key)."""
+    return f"network/{account_id}/service_token"
+
+
 ItemKind = Literal["message", "edit", "delete"]
+
+# How an account's items come in: the worker asks the network (long polling, the default,
+# works from an intranet), or the network calls the portal (`POST /hooks/<account id>`).
+LONGPOLL = "longpoll"
+WEBHOOK = "webhook"
+MODES = (LONGPOLL, WEBHOOK)
 
 
 @dataclass(frozen=True)
@@ -102,7 +136,11 @@ class Connector(Protocol):
 @dataclass(frozen=True)
 class WebhookReply:
     """What the web answers the network at once (status, body), and the items it carried
-    for the worker to store (the web never stores them itself)."""
+    for the worker to store (the web never stores them itself, it puts them in the inbox).
+
+    Each item's `cursor_after` should be the network's id of the event (Telegram
+    `update_id`, VK `event_id`): the inbox keeps one row per account, event id and content,
+    so a network repeating a call adds nothing (and items without an id still differ)."""
 
     status: int
     body: str
@@ -122,5 +160,8 @@ class WebhookConnector(Protocol):
         ...
 
     async def subscribe(self, account: ConnectedAccount, url: str, secret: str) -> None:
-        """Tell the network to call `url` (setWebhook, subscriptions…); ConnectorError if not."""
+        """Tell the network to call `url` (setWebhook, subscriptions…); ConnectorError if not.
+
+        A connector may also have `unsubscribe(account)`, called when an account goes back
+        to long polling (Telegram refuses getUpdates while a webhook is set)."""
         ...

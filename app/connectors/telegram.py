@@ -2,19 +2,29 @@
 
 Comments to an official channel's posts arrive in its linked discussion group as replies to
 the automatic forward of the post; the connected account's id is that group's chat id.
-Long polling (`getUpdates` with `offset`, `timeout`, `allowed_updates`), replies with
-`sendMessage` and `reply_parameters`. https://core.telegram.org/bots/api
+Long polling (`getUpdates` with `offset`, `timeout`, `allowed_updates`) or a webhook
+(`setWebhook` with `secret_token`, sent back in `X-Telegram-Bot-Api-Secret-Token`); one
+normaliser of an Update serves both. Replies with `sendMessage` and `reply_parameters`.
+https://core.telegram.org/bots/api
 """
 
 from __future__ import annotations
 
+import hmac
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from app.connectors import http, limits
-from app.connectors.base import ConnectedAccount, ConnectorError, Fetched, Incoming
+from app.connectors.base import (
+    ConnectedAccount,
+    ConnectorError,
+    Fetched,
+    Incoming,
+    WebhookReply,
+)
 
 API_BASE = "https://api.telegram.org"
 ALLOWED_UPDATES = ["message", "edited_message"]
@@ -25,6 +35,7 @@ PAGE_LIMIT = 100
 GROUP_TYPES = {"group", "supergroup"}
 # Methods that send into a chat: they count against the per-group limit too.
 POST_METHODS = {"sendMessage"}
+SECRET_HEADER = "x-telegram-bot-api-secret-token"  # noqa: S105 (a header name)
 
 
 class TelegramConnector:
@@ -52,7 +63,7 @@ class TelegramConnector:
                 f"Telegram недоступен ({type(error).__name__}): проверьте сеть и адрес API."
             ) from error
         if not isinstance(body, dict) or not body.get("ok"):
-            raise ConnectorError(_refusal_ru(body if isinstance(body, dict) else {}))
+            raise _refusal(body if isinstance(body, dict) else {})
         return body.get("result")
 
     async def check(self, account: ConnectedAccount) -> str:
@@ -80,11 +91,37 @@ class TelegramConnector:
         new_cursor = cursor
         for update in sorted(updates or [], key=lambda u: int(u["update_id"])):
             new_cursor = str(int(update["update_id"]) + 1)
-            message = update.get("message") or update.get("edited_message")
-            raw = _incoming(account, message) if isinstance(message, dict) else None
-            if raw is not None:
-                items.append(Incoming(raw=raw, cursor_after=new_cursor))
+            item = update_item(account, update, new_cursor)
+            if item is not None:
+                items.append(item)
         return Fetched(items=items, cursor=new_cursor)
+
+    async def receive(
+        self, account: ConnectedAccount, headers: dict[str, str], body: bytes, secret: str
+    ) -> WebhookReply:
+        """One Update pushed by Telegram: 403 without our secret token, 400 if it is not an
+        Update; else 200 at once, with the item (its key: the update_id) for the worker."""
+        given = headers.get(SECRET_HEADER, "")
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+            return WebhookReply(403, "")
+        try:
+            update = json.loads(body)
+            item = update_item(account, update, str(int(update["update_id"])))
+        except (ValueError, TypeError, KeyError):
+            return WebhookReply(400, "")
+        return WebhookReply(200, "", items=[item] if item is not None else [])
+
+    async def subscribe(self, account: ConnectedAccount, url: str, secret: str) -> None:
+        """`setWebhook`: Telegram will POST every Update to `url` with our secret token."""
+        await self._call(
+            account,
+            "setWebhook",
+            {"url": url, "secret_token": secret, "allowed_updates": ALLOWED_UPDATES},
+        )
+
+    async def unsubscribe(self, account: ConnectedAccount) -> None:
+        """`deleteWebhook`, so that `getUpdates` works again (Telegram answers 409 until)."""
+        await self._call(account, "deleteWebhook", {})
 
     async def publish(
         self, account: ConnectedAccount, thread: str, text: str, key: str
@@ -105,6 +142,19 @@ class TelegramConnector:
         )
         reply_id = int(sent["message_id"])
         return f"{sent['chat']['id']}:{reply_id}", message_url(sent["chat"], reply_id)
+
+
+def update_item(account: ConnectedAccount, update: Any, cursor_after: str) -> Incoming | None:
+    """The item an Update carries (long poll and webhook alike), or None: an update of
+    another kind, or a message that is not the citizens' word."""
+    if not isinstance(update, dict):
+        return None
+    edited = "message" not in update
+    message = update.get("message") or update.get("edited_message")
+    raw = _incoming(account, message) if isinstance(message, dict) else None
+    if raw is None:
+        return None
+    return Incoming(raw=raw, cursor_after=cursor_after, kind="edit" if edited else "message")
 
 
 def _incoming(account: ConnectedAccount, message: dict[str, Any]) -> dict[str, Any] | None:
@@ -144,15 +194,38 @@ def message_url(chat: dict[str, Any], message_id: int) -> str:
     return ""
 
 
-def _refusal_ru(body: dict[str, Any]) -> str:
+def _refusal(body: dict[str, Any]) -> ConnectorError:
+    """The Russian error of a refusal (`ok: false`); 401 means the token is not accepted,
+    429 carries `parameters.retry_after` (seconds to wait)."""
     code = body.get("error_code")
     description = str(body.get("description", ""))
     if code == 401:
-        return "Telegram ответил: токен бота не принят (401) — проверьте токен у @BotFather."
+        return ConnectorError(
+            "Telegram ответил: токен бота не принят (401) — проверьте токен у @BotFather.",
+            auth_failed=True,
+        )
     if code == 403:
-        return f"Telegram ответил: доступ запрещён (403) — добавьте бота в группу. {description}"
+        return ConnectorError(
+            f"Telegram ответил: доступ запрещён (403) — добавьте бота в группу. {description}"
+        )
     if code == 409:
-        return "Telegram ответил: у бота включён вебхук (409) — отключите его для long polling."
+        return ConnectorError(
+            "Telegram ответил: у бота включён вебхук (409) — отключите его для long polling."
+        )
+    if code == 400 and "webhook" in description.lower():
+        return ConnectorError(
+            "Telegram не принял адрес вебхука (400): нужен HTTPS-адрес на порту 443, 80, 88 "
+            f"или 8443 — проверьте OTKLIK_PUBLIC_URL. {description}"
+        )
     if code == 429:
-        return "Telegram ответил: слишком много запросов (429) — повторим позже."
-    return f"Telegram ответил ошибкой {code}: {description}".strip()
+        return ConnectorError(
+            "Telegram ответил: слишком много запросов (429) — повторим позже.",
+            retry_after=_retry_after(body),
+        )
+    return ConnectorError(f"Telegram ответил ошибкой {code}: {description}".strip())
+
+
+def _retry_after(body: dict[str, Any]) -> float | None:
+    parameters = body.get("parameters")
+    value = parameters.get("retry_after") if isinstance(parameters, dict) else None
+    return float(value) if isinstance(value, int | float) and value >= 0 else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 
+from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from app.core.config import get_settings
@@ -39,3 +40,9 @@ async def close_shared_redis() -> None:
     client = _shared.pop(asyncio.get_running_loop(), None)
     if client is not None:
         await client.aclose()
+def job_queue_from_settings() -> ArqRedis:
+    """A client that enqueues the worker's jobs (arq pickles them: no decoded responses)."""
+    url = get_settings().redis_url
+    if not url:
+        raise RuntimeError("REDIS_URL is not set: start through `otklik` or set it")
+    return ArqRedis.from_url(url)

@@ -3,6 +3,8 @@
 One module per area; import them from here (`from app.db.tables import Message`)."""
 
 from app.db.tables.cases import Assignment, Draft, Event, Message, Publication
+from app.db.tables.connectors import NetworkEvent
+from app.db.tables.imports import ImportBatch, ImportMapping
 from app.db.tables.organisation import (
     Absence,
     ApiToken,
@@ -28,9 +30,12 @@ __all__ = [
     "Draft",
     "Event",
     "ImmediateReport",
+    "ImportBatch",
+    "ImportMapping",
     "Membership",
     "Message",
     "Network",
+    "NetworkEvent",
     "Notification",
     "NotificationPreference",
     "Organisation",

@@ -8,6 +8,11 @@ seconds until an update comes (long polling); a second `getUpdates` of the same 
 one is pending ends the first with 409 "Conflict: terminated by other getUpdates request"
 (as the real API does when two instances poll one bot). `sendMessage` returns the sent
 Message. Several bots can be served at once (`add_bot`): the benchmark runs a thousand.
+`setWebhook` (an HTTPS `url`, an optional `secret_token` of 1-256 characters A-Z a-z 0-9
+_ -) and `deleteWebhook` answer `true`; while a webhook is set, `getUpdates` answers 409,
+as the real Bot API does.
+`webhook_call` is what Telegram would POST to the webhook: the Update as JSON, with the
+secret token in `X-Telegram-Bot-Api-Secret-Token`.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
+import re
 import threading
 import time
 from collections import Counter
@@ -23,10 +28,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
+from tests.integration.connectors.fake_http import read_body, send_json, serve_asgi
 
 GROUP_ID = -1001234567890  # a supergroup: the channel's linked discussion group
 CHANNEL_ID = -1009876543210
+SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 BOT = {"id": 7000001, "is_bot": True, "first_name": "Отклик Пенза", "username": "otklik_penza_bot"}
 
 
@@ -60,6 +66,7 @@ class FakeTelegram:
     _pending: dict[str, _Poll] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _loop: asyncio.AbstractEventLoop | None = None
+    webhook: dict[str, Any] = field(default_factory=dict)  # setWebhook's parameters, if set
 
     def add_bot(self, token: str) -> None:
         """Serve another bot (its token is accepted from now on). The first bot's is
@@ -90,16 +97,19 @@ class FakeTelegram:
         if poll is not None:
             poll.woken.set()
 
+    def webhook_call(self, kind: str, message: dict[str, Any]) -> tuple[dict[str, str], bytes]:
+        """The headers and body of Telegram's POST to the webhook for a new update."""
+        self.next_update_id += 1
+        update = {"update_id": self.next_update_id, kind: message}
+        headers = {"content-type": "application/json"}
+        if self.webhook.get("secret_token"):
+            headers["x-telegram-bot-api-secret-token"] = self.webhook["secret_token"]
+        return headers, json.dumps(update).encode()
+
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            event = await receive()
-            body += event.get("body", b"")
-            if not event.get("more_body"):
-                break
-        payload = json.loads(body or b"{}")
+        payload = json.loads(await read_body(receive) or b"{}")
         _, bot_token, method = scope["path"].split("/", 2)
         self.requests.append((method, payload))
         token = bot_token.removeprefix("bot")
@@ -111,15 +121,7 @@ class FakeTelegram:
             status, answer = answered
         else:
             status, answer = self.answer(token, method, payload)
-        data = json.dumps(answer).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-type", b"application/json")],
-            }
-        )
-        await send({"type": "http.response.body", "body": data})
+        await send_json(send, status, answer)
 
     async def get_updates(
         self, token: str, payload: dict[str, Any], receive: Any
@@ -131,6 +133,13 @@ class FakeTelegram:
             self.queues.setdefault(token, [])
             if offset is not None:  # confirmed updates are forgotten
                 self.queues[token][:] = [u for u in self.queues[token] if u["update_id"] >= offset]
+        if self.webhook:
+            return 409, {
+                "ok": False,
+                "error_code": 409,
+                "description": "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            }
         poll = _Poll()
         previous = self._pending.get(token)
         if previous is not None:  # the real API ends the older request
@@ -162,6 +171,11 @@ class FakeTelegram:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         if method == "getMe":
             return 200, {"ok": True, "result": BOT}
+        if method == "setWebhook":
+            return self.set_webhook(payload)
+        if method == "deleteWebhook":
+            self.webhook = {}
+            return 200, {"ok": True, "result": True, "description": "Webhook was deleted"}
         if method == "sendMessage":
             self.next_message_id += 1
             self.sent.append(payload)
@@ -175,6 +189,23 @@ class FakeTelegram:
             }
             return 200, {"ok": True, "result": message}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+
+    def set_webhook(self, payload: dict[str, Any]) -> tuple[int, Any]:
+        url = str(payload.get("url", ""))
+        secret = payload.get("secret_token")
+        if not url:
+            self.webhook = {}
+            return 200, {"ok": True, "result": True, "description": "Webhook was deleted"}
+        if not url.startswith("https://"):
+            return _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        if secret is not None and not SECRET_TOKEN.match(str(secret)):
+            return _bad_request("secret token contains unallowed characters")
+        self.webhook = dict(payload)
+        return 200, {"ok": True, "result": True, "description": "Webhook was set"}
+
+
+def _bad_request(description: str) -> tuple[int, Any]:
+    return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
 
 
 async def _wait(woken: asyncio.Event, receive: Any, seconds: float) -> bool:
@@ -231,27 +262,8 @@ def direct_message(message_id: int, text: str, *, user_id: int = 43) -> dict[str
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def serve(fake: FakeTelegram) -> Iterator[FakeTelegram]:
     """Serve the fake in a thread for the duration of a test."""
-    port = _free_port()
-    config = uvicorn.Config(fake, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the fake Telegram did not start")
-        time.sleep(0.02)
-    fake.base_url = f"http://127.0.0.1:{port}"
-    try:
+    for base_url in serve_asgi(fake, "Telegram"):
+        fake.base_url = base_url
         yield fake
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)

@@ -10,10 +10,10 @@ import pytest
 from app.cases import actions as cases
 from app.connectors.accounts import connect_account
 from app.db.tables import Assignment, Publication
-from app.domain.lifecycle import DraftKind
 from tests.integration.cases_helpers import person
 from tests.integration.connectors.fake_telegram import GROUP_ID, FakeTelegram, serve
-from tests.integration.services_helpers import routed_case, version_of
+from tests.integration.connectors.helpers import approved_case
+from tests.integration.services_helpers import version_of
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -24,15 +24,7 @@ def telegram() -> Iterator[FakeTelegram]:
 
 
 async def _approved_telegram_case() -> int:
-    thread = f"{GROUP_ID}:101"
-    _, assignment_id = await routed_case(
-        "penza", "Когда вывезут мусор?", network="telegram", external_id=thread
-    )
-    executor = await person("penza-executor", "penza")
-    specialist = await person("penza-specialist", "penza")
-    await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Вывезут завтра.")
-    await cases.approve(specialist, assignment_id, await version_of(assignment_id))
-    return assignment_id
+    return await approved_case("telegram", f"{GROUP_ID}:101")
 
 
 async def test_publishing_posts_a_reply_to_the_citizens_message(telegram: FakeTelegram) -> None:

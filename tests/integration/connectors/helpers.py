@@ -1,0 +1,46 @@
+"""What the connector tests share: an organisation's messages, an account's row, an
+approved case to publish through the network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.cases import actions as cases
+from app.cases.actions import Outcome
+from app.db.tables import Message, SocialAccount
+from app.domain.lifecycle import DraftKind
+from tests.integration.cases_helpers import person
+from tests.integration.services_helpers import routed_case, version_of
+
+
+async def messages_of(org_id: int) -> list[dict[str, Any]]:
+    """The organisation's messages in the order they were stored."""
+    return await Message.select().where(Message.organisation == org_id).order_by(Message.id)
+
+
+async def account_row(account_id: int) -> dict[str, Any]:
+    """The connected account as stored."""
+    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
+    assert row is not None
+    return row
+
+
+async def approved_case(network: str, external_id: str) -> int:
+    """A Penza case about a citizen's item in the network («Когда вывезут мусор?») whose
+    final answer «Вывезут завтра.» the specialist approved; its assignment id."""
+    _, assignment_id = await routed_case(
+        "penza", "Когда вывезут мусор?", network=network, external_id=external_id
+    )
+    executor = await person("penza-executor", "penza")
+    specialist = await person("penza-specialist", "penza")
+    await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Вывезут завтра.")
+    await cases.approve(specialist, assignment_id, await version_of(assignment_id))
+    return assignment_id
+
+
+async def publish_through_network(assignment_id: int) -> Outcome:
+    """«Разместить» through the connected account, pressed by the specialist."""
+    specialist = await person("penza-specialist", "penza")
+    return await cases.publish_through_network(
+        specialist, assignment_id, await version_of(assignment_id)
+    )
