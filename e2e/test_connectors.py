@@ -29,7 +29,7 @@ def telegram() -> Iterator[FakeTelegram]:
 
 
 async def _poll() -> list[int]:
-    from app.connectors.accounts import poll_all
+    from app.connectors.runtime.polling import poll_all
 
     return [r.stored for r in await poll_all()]
 

@@ -15,9 +15,9 @@ import logging
 from typing import Any
 
 from app.connectors import inbox
-from app.connectors.accounts import poll_all
-from app.connectors.http import close_client
-from app.connectors.loops import Supervisor
+from app.connectors.runtime.http import close_client
+from app.connectors.runtime.loops import Supervisor
+from app.connectors.runtime.polling import poll_all
 from app.core.redis import close_shared_redis
 
 log = logging.getLogger("otklik.worker")

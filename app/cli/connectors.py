@@ -82,7 +82,7 @@ async def _list() -> list[str]:
 
 async def _poll() -> list[str]:
     import app.db  # noqa: F401
-    from app.connectors.accounts import poll_all
+    from app.connectors.runtime.polling import poll_all
 
     return [
         f"аккаунт {r.account_id}: его опрашивает обработчик задач, пропущен"
@@ -97,7 +97,7 @@ def _in_servers(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     from app.cli.servers import servers
 
     async def closing() -> Any:
-        from app.connectors.http import close_client
+        from app.connectors.runtime.http import close_client
         from app.core.redis import close_shared_redis
 
         try:

@@ -45,6 +45,14 @@ async def note_rate_limit(account_id: int, seconds: float) -> datetime:
     return until
 
 
+async def note_bucket_wait(account_id: int) -> None:
+    """Our own rate-limit bucket held a request of the account back (`limits.acquire_for`):
+    counted with the network's waits, without holding the account's polling back."""
+    await SocialAccount.update(
+        {SocialAccount.rate_limit_waits: SocialAccount.rate_limit_waits + 1}
+    ).where(SocialAccount.id == account_id)
+
+
 def token_refused_title(name: str, network: str) -> str:
     """The notification's words: «Аккаунт «…» (Telegram) отключён сетью: …»."""
     title = NETWORKS.get(network, network)

@@ -27,13 +27,19 @@ from typing import Literal
 
 from redis.asyncio import Redis
 
+from app.connectors import health
 from app.connectors.base import ConnectedAccount, ConnectorError
 from app.core.redis import KEY_PREFIX, shared_redis
 
-Kind = Literal["call", "post"]
+Kind = Literal["call", "post", "reading"]  # reading: VK's service key (its own bucket)
 Scope = Literal["token", "chat"]
 
 BUCKET_PREFIX = KEY_PREFIX + "rate:"
+# How the bucket waits (tests record the waits instead of sleeping them).
+_sleep = asyncio.sleep
+# A wait this long or longer is counted on the account's health (`rate_limit_waits`); the
+# even spacing of requests (tens of milliseconds) is not.
+COUNTED_WAIT_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,15 @@ TELEGRAM_BOT = Limit("token", 30.0, 1, _TELEGRAM_FAQ + " — about 30 messages p
 TELEGRAM_GROUP = Limit("chat", 20 / 60, 1, _TELEGRAM_FAQ + " — 20 messages per minute to a group")
 VK_COMMUNITY = Limit("token", 20.0, 1, _VK_LIMITS + " — 20 requests/s with a community token")
 VK_USER = Limit("token", 3.0, 1, _VK_LIMITS + " — 3 requests/s with a user token")
+# The app's service key (VK's reading key) is not a community's: the cautious user-key rate.
+VK_SERVICE = Limit("token", 3.0, 1, _VK_LIMITS + " — the service key: the user-key rate")
 MAX_BOT = Limit("token", 30.0, 1, _MAX_LIMITS)
 # OK publishes no per-second figure for group tokens; ours is the cautious VK user-token rate.
 OK_GROUP = Limit("token", 3.0, 1, "no published figure: our cautious choice (VK's user rate)")
 
-LIMITS: dict[str, dict[Kind, tuple[Limit, ...]]] = {
+LIMITS: dict[str, dict[str, tuple[Limit, ...]]] = {
     "telegram": {"call": (TELEGRAM_BOT,), "post": (TELEGRAM_GROUP, TELEGRAM_BOT)},
-    "vk": {"call": (VK_COMMUNITY,), "post": (VK_COMMUNITY,)},
+    "vk": {"call": (VK_COMMUNITY,), "post": (VK_COMMUNITY,), "reading": (VK_SERVICE,)},
     "max": {"call": (MAX_BOT,), "post": (MAX_BOT,)},
     "ok": {"call": (OK_GROUP,), "post": (OK_GROUP,)},
 }
@@ -122,7 +130,7 @@ async def acquire(
     if not int(admitted):
         raise RateLimited(waited)
     if waited > 0:
-        await asyncio.sleep(waited)
+        await _sleep(waited)
     return waited
 
 
@@ -142,12 +150,13 @@ async def acquire_for(
 ) -> float:
     """Wait for every limit of the account's network that applies to this request (the
     narrower per-chat one first); returns the seconds waited in all. A network without a
-    row in LIMITS is not limited."""
+    row in LIMITS is not limited. A notable wait is counted on the account's health."""
     waited = 0.0
     for limit in LIMITS.get(account.network, {}).get(kind, ()):
         if limit.scope == "chat" and not chat:
             continue
         name = bucket_name(account.network, limit, account.token, chat)
         waited += await acquire(name, limit.rate_per_second, limit.burst, max_wait=max_wait)
-    # TODO(issue 14): count the wait on the account's health (SocialAccount.rate_limit_waits).
+    if waited >= COUNTED_WAIT_SECONDS and account.id:
+        await health.note_bucket_wait(account.id)
     return waited

@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 
+from app.connectors import limits
 from app.connectors.base import (
     ConnectedAccount,
     ConnectorError,
@@ -41,6 +42,7 @@ from app.connectors.base import (
     ThreadContext,
     WebhookReply,
 )
+from app.connectors.runtime import http
 
 API_BASE = "https://platform-api2.max.ru"
 UPDATE_TYPES = ["message_created", "message_edited", "message_removed"]
@@ -77,15 +79,16 @@ class MaxConnector:
     ) -> dict[str, Any]:
         base = (account.api_base or API_BASE).rstrip("/")
         timeout = HTTP_TIMEOUT_SECONDS + float((params or {}).get("timeout", 0))
+        await limits.acquire_for(account, "post" if verb == "POST" else "call")
         try:
-            async with httpx.AsyncClient(timeout=timeout) as http:
-                response = await http.request(
-                    verb,
-                    base + path,
-                    params=params,
-                    json=body,
-                    headers={"Authorization": account.token},
-                )
+            response = await http.client(str(account.id)).request(
+                verb,
+                base + path,
+                params=params,
+                json=body,
+                headers={"Authorization": account.token},
+                timeout=timeout,
+            )
         except httpx.HTTPError as error:
             raise ConnectorError(
                 f"MAX недоступен ({type(error).__name__}): проверьте сеть и адрес API."
@@ -109,13 +112,16 @@ class MaxConnector:
         username = me.get("username")
         return f"{name} (@{username})" if username else name
 
-    async def fetch(self, account: ConnectedAccount, cursor: str) -> Fetched:
-        """Updates from the marker on. The marker of a page commits the whole page, so every
-        item but the last keeps the old marker: a pass failing half way re-reads the page
-        (intake is idempotent) and loses nothing."""
+    async def fetch(
+        self, account: ConnectedAccount, cursor: str, wait_seconds: int | None = None
+    ) -> Fetched:
+        """Updates from the marker on, waiting up to `wait_seconds` (long poll) for the
+        first. The marker of a page commits the whole page, so every item but the last keeps
+        the old marker: a pass failing half way re-reads the page (intake is idempotent) and
+        loses nothing."""
         params: dict[str, Any] = {
             "limit": PAGE_LIMIT,
-            "timeout": self.poll_wait_seconds,
+            "timeout": self.poll_wait_seconds if wait_seconds is None else wait_seconds,
             "types": ",".join(UPDATE_TYPES),
         }
         if cursor.isdigit():

@@ -42,7 +42,9 @@ from typing import Any
 
 import httpx
 
+from app.connectors import limits
 from app.connectors.base import ConnectedAccount, ConnectorError, Fetched, Incoming, ThreadContext
+from app.connectors.runtime import http
 
 API_BASE = "https://api.ok.ru"
 TOPIC_TYPE = "GROUP_TOPIC"
@@ -115,9 +117,11 @@ class OkConnector:
         params["sig"] = signature(params, creds)
         params["access_token"] = creds.access_token
         base = (account.api_base or API_BASE).rstrip("/")
+        await limits.acquire_for(account, "call")  # OK is read only (replies are manual)
         try:  # POST keeps the token out of URLs (and proxy logs)
-            async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS) as http:
-                response = await http.post(f"{base}/fb.do", data=params)
+            response = await http.client(str(account.id)).post(
+                f"{base}/fb.do", data=params, timeout=HTTP_TIMEOUT_SECONDS
+            )
             body = response.json()
         except (httpx.HTTPError, ValueError) as error:
             raise ConnectorError(
@@ -147,9 +151,12 @@ class OkConnector:
             f"Одноклассники не нашли группу {account.external_id[:50]}: проверьте id группы."
         )
 
-    async def fetch(self, account: ConnectedAccount, cursor: str) -> Fetched:
+    async def fetch(
+        self, account: ConnectedAccount, cursor: str, wait_seconds: int | None = None
+    ) -> Fetched:
         """New comments on the group's topics since the cursor (the newest comment seen:
-        its time and id), oldest first, each item carrying the cursor up to itself."""
+        its time and id), oldest first, each item carrying the cursor up to itself. OK has no
+        long poll: `wait_seconds` is ignored (the worker's loop polls it periodically)."""
         since = _read_cursor(cursor)
         newest = since
         found: list[tuple[tuple[int, str], Incoming]] = []

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from app.connectors import http, limits
+from app.connectors import limits
 from app.connectors.base import (
     ConnectedAccount,
     ConnectorError,
@@ -25,6 +25,7 @@ from app.connectors.base import (
     Incoming,
     WebhookReply,
 )
+from app.connectors.runtime import http
 
 API_BASE = "https://api.telegram.org"
 ALLOWED_UPDATES = ["message", "edited_message"]

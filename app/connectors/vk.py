@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from app.connectors import limits
 from app.connectors.base import (
     ConnectedAccount,
     ConnectorError,
@@ -36,6 +37,7 @@ from app.connectors.base import (
     WebhookReply,
     reading_key_name,
 )
+from app.connectors.runtime import http
 from app.connectors.vk_events import (
     comment_url,
     conversation_url,
@@ -55,6 +57,8 @@ API_VERSION = "5.199"
 API_BASE = "https://api.vk.com"
 POLL_WAIT_SECONDS = 1  # one worker pass: a short wait, so a minute's cron never overlaps
 HTTP_TIMEOUT_SECONDS = 10.0
+# Methods that write into the community (the rate-limit table tells them apart).
+POST_METHODS = {"wall.createComment", "messages.send"}
 EVENTS = ("wall_reply_new", "wall_reply_edit", "wall_reply_delete", "wall_post_new", "message_new")
 BACKFILL_DEFAULT = timedelta(days=1)  # when nothing was ever stored from the account
 MAX_WEBHOOK_BODY = 1_000_000
@@ -99,7 +103,11 @@ class VkConnector:
         """One API method; the community key unless another token (the service key) is given."""
         base = (account.api_base or API_BASE).rstrip("/")
         data = {**params, "access_token": token or account.token, "v": API_VERSION}
-        body = await _request("POST", f"{base}/method/{method}", data=data)
+        if token:  # the app's service key: a bucket of its own
+            await limits.acquire_for(replace(account, token=token), "reading")
+        else:
+            await limits.acquire_for(account, "post" if method in POST_METHODS else "call")
+        body = await _request("POST", f"{base}/method/{method}", str(account.id), data=data)
         error = body.get("error")
         if isinstance(error, dict):
             code = int(error.get("error_code") or 0)
@@ -135,22 +143,26 @@ class VkConnector:
 
     # --- Bots Long Poll -------------------------------------------------------------
 
-    async def fetch(self, account: ConnectedAccount, cursor: str) -> Fetched:
-        """Events since `ts`, handling `failed` 1 (history lost: go on from the new ts and
-        backfill), 2 (key expired: new key, same ts) and 3 (new key and ts, backfill)."""
+    async def fetch(
+        self, account: ConnectedAccount, cursor: str, wait_seconds: int | None = None
+    ) -> Fetched:
+        """Events since `ts` (the long poll waits `wait_seconds`, default the connector's
+        short one), handling `failed` 1 (history lost: go on from the new ts and backfill),
+        2 (key expired: new key, same ts) and 3 (new key and ts, backfill)."""
         group_id = group_id_of(account)
         session = await self._session(account, group_id)
         ts = cursor or session.ts
-        answer = await self._a_check(session, ts)
+        wait = self.poll_wait_seconds if wait_seconds is None else wait_seconds
+        answer = await self._a_check(account, session, ts, wait)
         lost = 0
         if answer.get("failed") == 1:
             lost, ts = 1, str(answer.get("ts") or session.ts)
-            answer = await self._a_check(session, ts)
+            answer = await self._a_check(account, session, ts, wait)
         elif answer.get("failed") in (2, 3):
             lost = 3 if answer["failed"] == 3 else 0
             session = await self._session(account, group_id, fresh=True)
             ts = session.ts if lost else ts
-            answer = await self._a_check(session, ts)
+            answer = await self._a_check(account, session, ts, wait)
         if "failed" in answer or not isinstance(answer.get("updates"), list):
             self._sessions.pop(account.id, None)
             raise ConnectorError(
@@ -204,9 +216,11 @@ class VkConnector:
         except ConnectorError as error:
             log.warning("VK account %s: Long Poll settings not set: %s", account.id, error)
 
-    async def _a_check(self, session: _Session, ts: str) -> dict[str, Any]:
-        params = {"act": "a_check", "key": session.key, "ts": ts, "wait": self.poll_wait_seconds}
-        return await _request("GET", session.server, params=params, wait=self.poll_wait_seconds)
+    async def _a_check(
+        self, account: ConnectedAccount, session: _Session, ts: str, wait: int
+    ) -> dict[str, Any]:
+        params = {"act": "a_check", "key": session.key, "ts": ts, "wait": wait}
+        return await _request("GET", session.server, str(account.id), params=params, wait=wait)
 
     # --- Replies ----------------------------------------------------------------------
 
@@ -328,14 +342,17 @@ class VkConnector:
 async def _request(
     method: str,
     url: str,
+    shard: str,
     *,
     data: dict[str, Any] | None = None,
     params: dict[str, Any] | None = None,
     wait: int = 0,
 ) -> dict[str, Any]:
+    """One request on the shared HTTP client of `shard` (the account's id)."""
     try:
-        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS + wait) as http:
-            response = await http.request(method, url, data=data, params=params)
+        response = await http.client(shard).request(
+            method, url, data=data, params=params, timeout=HTTP_TIMEOUT_SECONDS + wait
+        )
         body = response.json()
     except (httpx.HTTPError, ValueError) as error:
         raise ConnectorError(

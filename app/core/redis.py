@@ -40,6 +40,8 @@ async def close_shared_redis() -> None:
     client = _shared.pop(asyncio.get_running_loop(), None)
     if client is not None:
         await client.aclose()
+
+
 def job_queue_from_settings() -> ArqRedis:
     """A client that enqueues the worker's jobs (arq pickles them: no decoded responses)."""
     url = get_settings().redis_url

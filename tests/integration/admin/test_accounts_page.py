@@ -10,7 +10,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from app.connectors.accounts import connect_account, poll_all
+from app.connectors.accounts import connect_account
+from app.connectors.runtime.polling import poll_all
 from app.db.sealed import get_secret
 from app.db.tables import Event, Membership, SocialAccount, StoredSecret
 from app.demo.password import DEMO_PASSWORD

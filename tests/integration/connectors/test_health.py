@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from app.connectors.accounts import connect_account, poll_all
+from app.connectors.accounts import connect_account
 from app.connectors.health import accounts_health, note_rate_limit
+from app.connectors.runtime.polling import poll_all
 from app.db.tables import Message, Notification, SocialAccount, User
 from app.identity.organisations import organisation_id_by_slug
 from tests.integration.cases_helpers import Clock

@@ -14,6 +14,7 @@ from app.connectors import limits
 from app.connectors.accounts import connect_account, publish_reply
 from app.connectors.base import ConnectedAccount
 from app.connectors.limits import BUCKET_PREFIX, LIMITS, RateLimited, acquire, acquire_for
+from app.db.tables import SocialAccount
 from app.identity.organisations import organisation_id_by_slug
 from tests.integration.connectors.fake_telegram import GROUP_ID, FakeTelegram, serve
 
@@ -50,7 +51,7 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def record(seconds: float) -> None:
         asked.append(seconds)
 
-    monkeypatch.setattr(limits.asyncio, "sleep", record)
+    monkeypatch.setattr(limits, "_sleep", record)
     return asked
 
 
@@ -122,3 +123,20 @@ async def test_telegram_connector_goes_through_the_bucket(telegram: FakeTelegram
     with pytest.raises(RateLimited):  # the post above booked the group's next 3 s
         await acquire_for(account, "post", chat=str(GROUP_ID), max_wait=0)
     assert len(telegram.sent) == 1
+
+
+@pytest.mark.usefixtures("demo")
+async def test_a_notable_wait_is_counted_on_the_account(
+    telegram: FakeTelegram, slept: list[float]
+) -> None:
+    org_id = await organisation_id_by_slug("penza")
+    account_id, _ = await connect_account(
+        org_id, "telegram", str(GROUP_ID), telegram.token, telegram.base_url
+    )
+    await publish_reply(account_id, f"{GROUP_ID}:101", "Первый ответ", "draft-1")
+    await publish_reply(account_id, f"{GROUP_ID}:102", "Второй ответ", "draft-2")
+    assert any(2.5 < wait <= 3.0 for wait in slept)  # the group's 20 a minute
+    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
+    assert row is not None and row["rate_limit_waits"] == 1
+    assert row["rate_limited_until"] is None  # our own wait holds no polling back
+    assert len(telegram.sent) == 2

@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import pytest
 from redis.asyncio import Redis
 
-from app.connectors import leases
-from app.connectors.accounts import connect_account, poll_all
-from app.connectors.loops import Supervisor
+from app.connectors.accounts import connect_account
+from app.connectors.runtime import leases
+from app.connectors.runtime.loops import Supervisor
+from app.connectors.runtime.polling import poll_all
 from app.db.tables import Message, SocialAccount
 from app.identity.organisations import organisation_id_by_slug
 from tests.integration.connectors.fake_telegram import GROUP_ID, FakeTelegram, group_comment, serve

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.connectors.accounts import connect_account, poll_all, store_item
+from app.connectors.accounts import connect_account, store_item
 from app.connectors.base import ConnectedAccount, ConnectorError
 from app.connectors.max import MaxConnector
+from app.connectors.runtime.polling import poll_all
 from app.db.sealed import get_secret
 from app.db.tables import Event, Publication, SocialAccount
 from app.identity.organisations import organisation_id_by_slug, organisation_rules

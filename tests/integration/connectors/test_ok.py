@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from app.cases import actions as cases
-from app.connectors.accounts import connect_account, poll_all, publish_reply
+from app.connectors.accounts import connect_account, publish_reply
 from app.connectors.base import ConnectorError
+from app.connectors.runtime.polling import poll_all
 from app.db.sealed import get_secret
 from app.db.tables import Publication, SocialAccount
 from app.domain.lifecycle import DraftKind

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from app.connectors import accounts
-from app.connectors.accounts import connect_account, poll_all, publish_reply
+from app.connectors.accounts import connect_account, publish_reply
 from app.connectors.base import ConnectorError
+from app.connectors.runtime.polling import poll_all
 from app.db.sealed import get_secret
 from app.db.tables import Event, Organisation, SocialAccount
 from app.identity.organisations import organisation_id_by_slug

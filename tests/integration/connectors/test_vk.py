@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from app.connectors import accounts
-from app.connectors.accounts import connect_account, poll_all
+from app.connectors.accounts import connect_account
 from app.connectors.base import ConnectorError, reading_key_name
+from app.connectors.runtime import polling
+from app.connectors.runtime.polling import poll_all
 from app.connectors.vk import API_VERSION
 from app.db.json_columns import json_value
 from app.db.sealed import get_secret, put_secret
@@ -178,17 +179,17 @@ async def test_a_crash_between_storing_and_moving_the_cursor_duplicates_nothing(
     post = vk.post("Новости")
     for text in ("Первое", "Второе", "Третье"):
         vk.comment(post, text)
-    real = accounts._move_cursor
+    real = polling._move_cursor
 
     async def crash(*args: Any) -> None:
         raise ConnectionResetError("the worker was killed")
 
-    monkeypatch.setattr(accounts, "_move_cursor", crash)
+    monkeypatch.setattr(polling, "_move_cursor", crash)
     [result] = await poll_all()
     assert result.stored == 1 and "Сбой при сохранении" in result.error
     assert (await account_row(account_id))["cursor"] == start
     assert [m["text"] for m in await messages_of(org_id)] == ["Первое"]
-    monkeypatch.setattr(accounts, "_move_cursor", real)
+    monkeypatch.setattr(polling, "_move_cursor", real)
     [result] = await poll_all()
     assert result.error == ""
     assert [m["text"] for m in await messages_of(org_id)] == ["Первое", "Второе", "Третье"]

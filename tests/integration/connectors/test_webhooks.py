@@ -17,11 +17,12 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from app.connectors import accounts
-from app.connectors.accounts import connect_account, poll_account, poll_all
+from app.connectors.accounts import connect_account
 from app.connectors.base import ConnectedAccount, ConnectorError
 from app.connectors.health import accounts_health
 from app.connectors.hooks import MAX_HOOK_BODY_BYTES
 from app.connectors.registry import CONNECTORS
+from app.connectors.runtime.polling import poll_account, poll_all
 from app.connectors.telegram import TelegramConnector
 from app.core.config import get_settings
 from app.db.sealed import get_secret

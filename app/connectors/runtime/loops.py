@@ -4,7 +4,7 @@ A `Supervisor` runs in each worker process (started by the worker's on_startup).
 seconds it reads the accounts that should be polled, starts a loop for each one whose lease
 (`leases`) it can take, renews the leases it holds, and stops the loops of accounts paused,
 removed, switched to webhook mode or taken over by another process. Each loop polls its
-account (`accounts.poll_connected`) with a long-poll wait (about 25 s: a comment reaches
+account (`polling.poll_connected`) with a long-poll wait (about 25 s: a comment reaches
 «Новые» within a second or two), or, for networks without a long poll (OK), every
 PERIODIC_SECONDS. Errors back off from 1 s doubling to 5 minutes. A loop keeps the account it
 read between passes, so an empty long poll (most of them) costs no database query at all.
@@ -23,9 +23,9 @@ import logging
 import time
 from dataclasses import dataclass, field, replace
 
-from app.connectors import leases
-from app.connectors.accounts import PollResult, load_account, poll_connected
-from app.connectors.base import ConnectedAccount
+from app.connectors.base import LONGPOLL, ConnectedAccount
+from app.connectors.runtime import leases
+from app.connectors.runtime.polling import PollResult, load_account, poll_connected
 from app.db.tables import SocialAccount
 
 log = logging.getLogger("otklik.connectors.loops")
@@ -50,7 +50,7 @@ async def wanted_accounts() -> dict[int, str]:
     rows = await SocialAccount.select(SocialAccount.id, SocialAccount.network).where(
         (SocialAccount.is_active == True)  # noqa: E712 (a SQL expression)
         & (SocialAccount.paused == False)  # noqa: E712
-        & (SocialAccount.mode == "longpoll")
+        & (SocialAccount.mode == LONGPOLL)
         & SocialAccount.network.is_in(list(CONNECTORS))
     )
     return {int(r["id"]): str(r["network"]) for r in rows}
@@ -125,7 +125,7 @@ class Supervisor:
                 if result.error or account is None:
                     log.info("account %s: %s (next try in %.0f s)", account_id, result.error, pause)
                     account, shows_error = None, True  # read it again: a new token, a fix
-                    await asyncio.sleep(pause)
+                    await asyncio.sleep(max(pause, result.retry_after or 0.0))
                     pause = min(pause * 2, LONGEST_BACKOFF_SECONDS)
                     continue
                 account, shows_error = replace(account, cursor=result.cursor), False

@@ -2,7 +2,7 @@
 
 A poller takes the lease `SET key owner NX PX ms` and renews it while it polls; a crashed
 process's leases lapse after LEASE_MS and another worker takes the accounts over. The
-worker's loops (`loops.Supervisor`) and the one-off pass (`accounts.poll_all`: the minute
+worker's loops (`loops.Supervisor`) and the one-off pass (`polling.poll_all`: the minute
 cron, `otklik connectors poll`) both go through it, so neither polls an account the other
 holds (Telegram even refuses two concurrent `getUpdates` of one bot: 409 Conflict).
 """
