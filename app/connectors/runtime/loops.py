@@ -27,6 +27,7 @@ from app.connectors.base import LONGPOLL, ConnectedAccount
 from app.connectors.runtime import leases
 from app.connectors.runtime.polling import PollResult, load_account, poll_connected
 from app.db.tables import SocialAccount
+from app.identity.organisations import OrganisationRules, organisation_rules
 
 log = logging.getLogger("otklik.connectors.loops")
 
@@ -110,25 +111,20 @@ class Supervisor:
     async def _loop(self, account_id: int, network: str) -> None:
         pause = FIRST_BACKOFF_SECONDS
         periodic = PERIODIC_SECONDS.get(network)
-        account: ConnectedAccount | None = None  # kept between passes, read again now and then
-        read_at = 0.0
-        shows_error = False
+        kept = _Kept(account_id)
         try:
             while True:  # the tick renews the lease, and cancels the loop if it was lost
-                if account is None or time.monotonic() - read_at > REREAD_SECONDS:
-                    loaded = await self._read(account_id)
-                    account, shows_error = (None, True) if loaded is None else loaded
-                    read_at = time.monotonic()
-                result = await self._poll(
-                    account_id, account, None if periodic else self.wait_seconds, shows_error
-                )
-                if result.error or account is None:
+                if kept.account is None or time.monotonic() - kept.read_at > REREAD_SECONDS:
+                    await kept.read()
+                result = await self._poll(kept, None if periodic else self.wait_seconds)
+                if result.error or kept.account is None:
                     log.info("account %s: %s (next try in %.0f s)", account_id, result.error, pause)
-                    account, shows_error = None, True  # read it again: a new token, a fix
+                    kept.forget()  # read it again: a new token, a fix
                     await asyncio.sleep(max(pause, result.retry_after or 0.0))
                     pause = min(pause * 2, LONGEST_BACKOFF_SECONDS)
                     continue
-                account, shows_error = replace(account, cursor=result.cursor), False
+                kept.account = replace(kept.account, cursor=result.cursor)
+                kept.shows_error = False
                 pause = FIRST_BACKOFF_SECONDS
                 if periodic:
                     await asyncio.sleep(periodic)
@@ -136,26 +132,49 @@ class Supervisor:
             with contextlib.suppress(Exception):
                 await asyncio.shield(leases.release(account_id, self.owner))
 
-    async def _read(self, account_id: int) -> tuple[ConnectedAccount, bool] | None:
-        try:
-            loaded = await load_account(account_id)
-        except Exception:  # an outage: the loop backs off and reads again
-            log.warning("account %s: not read", account_id, exc_info=True)
-            return None
-        return None if isinstance(loaded, PollResult) else loaded
-
-    async def _poll(
-        self,
-        account_id: int,
-        account: ConnectedAccount | None,
-        wait_seconds: int | None,
-        shows_error: bool,
-    ) -> PollResult:
-        if account is None:
-            return PollResult(account_id, error="Аккаунт не прочитан.")
+    async def _poll(self, kept: _Kept, wait_seconds: int | None) -> PollResult:
+        if kept.account is None:
+            return PollResult(kept.account_id, error="Аккаунт не прочитан.")
         async with self._slots:
             try:
-                return await poll_connected(account, wait_seconds, clear_error=shows_error)
+                return await poll_connected(
+                    kept.account, wait_seconds, clear_error=kept.shows_error, rules=kept.rules
+                )
             except Exception:  # poll_connected records its own failures; this is a last guard
-                log.warning("account %s: poll failed", account_id, exc_info=True)
-                return PollResult(account_id, error="Сбой при опросе; повторим.")
+                log.warning("account %s: poll failed", kept.account_id, exc_info=True)
+                return PollResult(kept.account_id, error="Сбой при опросе; повторим.")
+
+
+@dataclass
+class _Kept:
+    """What a loop keeps between passes: the account (token, address, cursor) and, once an
+    item came, its organisation's rules; both read again every REREAD_SECONDS and after an
+    error."""
+
+    account_id: int
+    account: ConnectedAccount | None = None
+    shows_error: bool = False
+    read_at: float = 0.0
+    _rules: OrganisationRules | None = None
+
+    async def read(self) -> None:
+        self.read_at, self._rules = time.monotonic(), None
+        try:
+            loaded = await load_account(self.account_id)
+        except Exception:  # an outage: the loop backs off and reads again
+            log.warning("account %s: not read", self.account_id, exc_info=True)
+            loaded = None
+        if isinstance(loaded, tuple):
+            self.account, self.shows_error = loaded
+        else:
+            self.forget()
+
+    def forget(self) -> None:
+        self.account, self.shows_error, self._rules = None, True, None
+
+    async def rules(self) -> OrganisationRules:
+        if self.account is None:
+            raise RuntimeError("rules of an account not read")
+        if self._rules is None:
+            self._rules = await organisation_rules(self.account.organisation_id)
+        return self._rules

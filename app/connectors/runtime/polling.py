@@ -14,8 +14,10 @@ worker without loops, `otklik connectors poll`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 
 from app.connectors import health
 from app.connectors.accounts import account_from_row, store_item
@@ -66,11 +68,16 @@ async def poll_account(account_id: int, wait_seconds: int | None = None) -> Poll
 
 
 async def poll_connected(
-    account: ConnectedAccount, wait_seconds: int | None = None, *, clear_error: bool = False
+    account: ConnectedAccount,
+    wait_seconds: int | None = None,
+    *,
+    clear_error: bool = False,
+    rules: Callable[[], Awaitable[OrganisationRules]] | None = None,
 ) -> PollResult:
     """One pass over an account already read (a loop keeps it between passes: an empty long
     poll then reads and writes nothing in the database). The result's cursor is the new one;
-    `clear_error`: the account shows an error that a good pass should clear."""
+    `clear_error`: the account shows an error that a good pass should clear; `rules`: where
+    the organisation's rules come from when an item came (a loop keeps them too)."""
     account_id = account.id
     stored = skipped = 0
     try:
@@ -79,11 +86,12 @@ async def poll_connected(
             fetched = await connector.fetch(account, account.cursor)
         else:
             fetched = await connector.fetch(account, account.cursor, wait_seconds=wait_seconds)
-        rules: OrganisationRules | None = None  # read once, and only when there is an item
+        rules_now: OrganisationRules | None = None  # read once, and only for an item
         stored_cursor = account.cursor
         for item in fetched.items:
-            rules = rules or await organisation_rules(account.organisation_id)
-            if await store_item(account, item, rules):
+            if rules_now is None:
+                rules_now = await (rules or partial(organisation_rules, account.organisation_id))()
+            if await store_item(account, item, rules_now):
                 stored += 1
             else:
                 skipped += 1
