@@ -45,6 +45,7 @@ FIRST_GROUP = -1002000000000
 TEXT = re.compile(r"Стенд №(\d+):")
 WATCH_SECONDS = 0.05
 IDLE_SECONDS = 30
+RECHECKED_IDS = 300
 
 
 def bot_token(n: int) -> str:
@@ -124,7 +125,7 @@ async def intake(
                 "SELECT id, text FROM message WHERE organisation = ANY({}) "
                 "AND state = 'collected' AND id > {} ORDER BY id",
                 orgs,
-                last_id,
+                max(0, last_id - RECHECKED_IDS),  # transactions commit out of id order
             )
             now = time.monotonic()
             for row in rows:
