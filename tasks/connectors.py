@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.connectors.accounts import poll_all
+from app.outbox import replies
 
 
 async def poll_connectors(ctx: dict[str, Any]) -> int:
     """Poll every active connected account once; returns how many messages were stored."""
+    replies.install()  # the author's reply to a clarification resumes the case
     results = await poll_all()
     return sum(r.stored for r in results)

@@ -18,6 +18,7 @@ from app.core.outages import is_outage
 from tasks.connectors import poll_connectors
 from tasks.heartbeat import heartbeat
 from tasks.media import SWEEP_MEDIA_CRON, sweep_media
+from tasks.outbox import deliver_due_replies, deliver_reply
 from tasks.reports import deliver_reports, remind_immediate
 from tasks.timers import send_emails, sweep_timers
 
@@ -70,6 +71,8 @@ class WorkerSettings:
         remind_immediate,
         sweep_media,
         poll_connectors,
+        deliver_reply,
+        deliver_due_replies,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True),
@@ -78,6 +81,8 @@ class WorkerSettings:
         cron(sweep_timers, second=5, run_at_startup=True, unique=True, timeout=300),
         cron(send_emails, second=35, run_at_startup=False, unique=True, timeout=300),
         cron(poll_connectors, second=25, run_at_startup=True, unique=True, timeout=55),
+        # Retries of replies the network refused, attempts cut off mid-call, the alert.
+        cron(deliver_due_replies, second=45, run_at_startup=True, unique=True, timeout=120),
         cron(remind_immediate, second=50, run_at_startup=False, unique=True, timeout=120),
         # Reports are due at a working morning; every 10 minutes is prompt enough, and the
         # run at startup catches up a report that fell due while no worker ran.

@@ -10,6 +10,7 @@ turns into no duplicate.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,10 +18,10 @@ from typing import Any
 from piccolo.columns import Column
 
 from app.connectors.base import ConnectedAccount, ConnectorError, Incoming, ThreadContext
-from app.connectors.registry import connector_for
+from app.connectors.registry import CONNECTORS, connector_for
 from app.core import clock
 from app.db.sealed import get_secret, put_secret
-from app.db.tables import Message, Organisation, SocialAccount
+from app.db.tables import Message, Organisation, SocialAccount, StoredSecret
 from app.domain.intake import IncomingMessage, IntakeError, validate_incoming
 from app.identity.organisations import OrganisationRules, organisation_rules
 from app.intake import messages
@@ -30,6 +31,26 @@ from app.journal.live import publish_change
 log = logging.getLogger("otklik.connectors")
 
 CONNECTOR_ACTOR = EventActor(user_id=None, role="connector")
+
+# What runs once a connector stored a message for the first time: (organisation id, message
+# id). Connectors sit below the cases, so what a new message means for a case (the author's
+# reply to a clarification) is registered from above: app.outbox.replies via the worker.
+NewMessageHook = Callable[[int, int], Awaitable[object]]
+_new_message_hooks: list[NewMessageHook] = []
+
+
+def on_new_message(hook: NewMessageHook) -> None:
+    """Run `hook` for every message a connector stores for the first time (once per hook)."""
+    if hook not in _new_message_hooks:
+        _new_message_hooks.append(hook)
+
+
+async def _announce_new(organisation_id: int, message_id: int) -> None:
+    for hook in _new_message_hooks:
+        try:
+            await hook(organisation_id, message_id)
+        except Exception:  # the message is stored; a failing follow-up must not stop the poll
+            log.exception("message %s: a new-message hook failed", message_id)
 
 
 def token_name(account_id: int) -> str:
@@ -160,11 +181,13 @@ async def store_item(account: ConnectedAccount, item: Incoming, rules: Organisat
     except IntakeError as error:
         log.warning("account %s: item refused: %s", account.id, error.errors)
         return False
-    message_id, _created = await messages.intake_message(
+    message_id, created = await messages.intake_message(
         account.organisation_id, incoming, CONNECTOR_ACTOR
     )
     if item.thread is not None:
         await _store_thread(message_id, item.thread)
+    if created:
+        await _announce_new(account.organisation_id, message_id)
     return True
 
 
@@ -230,8 +253,6 @@ async def _failed(account_id: int, error: str, stored: int = 0, skipped: int = 0
 
 async def poll_all() -> list[PollResult]:
     """One pass over every active, unpaused account of a network that has a connector."""
-    from app.connectors.registry import CONNECTORS
-
     rows = (
         await SocialAccount.select(SocialAccount.id)
         .where(
@@ -290,3 +311,30 @@ async def publish_reply(account_id: int, thread: str, text: str, key: str) -> tu
     if not account.token:
         raise ConnectorError("Аккаунт не подключён к сети (токен не задан): разместите вручную.")
     return await connector_for(account.network).publish(account, thread, text, key)
+
+
+def publish_is_idempotent(network: str) -> bool:
+    """Does the network's connector post a reply once however often it is asked with the
+    same key (see `base.Connector`)?"""
+    connector = CONNECTORS.get(network)
+    return bool(getattr(connector, "idempotent_publish", False))
+
+
+async def connected_accounts(organisation_id: int, network: str) -> list[dict[str, Any]]:
+    """The organisation's accounts an answer can be posted through now (id, name): active,
+    not paused, of a network with a connector, with a stored token."""
+    if network not in CONNECTORS:
+        return []
+    rows = await SocialAccount.select(SocialAccount.id, SocialAccount.name).where(
+        (SocialAccount.organisation == organisation_id)
+        & (SocialAccount.network == network)
+        & SocialAccount.is_active.eq(True)
+        & SocialAccount.paused.eq(False)
+    )
+    if not rows:
+        return []
+    tokens = await StoredSecret.select(StoredSecret.name).where(
+        StoredSecret.name.is_in([token_name(int(r["id"])) for r in rows])
+    )
+    held = {t["name"] for t in tokens}
+    return [r for r in rows if token_name(int(r["id"])) in held]

@@ -9,7 +9,22 @@ from app.core.errors import UserError
 
 
 class ConnectorError(UserError):
-    """The network refused or could not be reached; the message is in Russian."""
+    """The network refused or could not be reached; the message is in Russian.
+
+    `maybe_sent`: the request may have reached the network before the failure (a timeout
+    waiting for the answer, a garbled answer), so a reply may be posted already; a network
+    without an idempotency key must not be asked again blindly (app.domain.outbox)."""
+
+    def __init__(
+        self,
+        message_ru: str | None = None,
+        code: str | None = None,
+        *,
+        detail: str | None = None,
+        maybe_sent: bool = False,
+    ) -> None:
+        super().__init__(message_ru, code, detail=detail)
+        self.maybe_sent = maybe_sent
 
 
 @dataclass(frozen=True)
@@ -67,7 +82,12 @@ class Fetched:
 
 
 class Connector(Protocol):
-    """One network's API, as Otklik uses it."""
+    """One network's API, as Otklik uses it.
+
+    A connector whose `publish` passes `key` to the network so that a repeated call never
+    posts twice (VK `guid`) says so with a class attribute `idempotent_publish = True`; the
+    outbox then repeats an attempt whose outcome it does not know. Without it (Telegram)
+    such an attempt waits for a person (see `accounts.publish_is_idempotent`)."""
 
     network: str
     default_api_base: str

@@ -13,7 +13,13 @@ from typing import Any
 
 import httpx
 
-from app.connectors.base import ConnectedAccount, ConnectorError, Fetched, Incoming
+from app.connectors.base import (
+    ConnectedAccount,
+    ConnectorError,
+    Fetched,
+    Incoming,
+    ThreadContext,
+)
 
 API_BASE = "https://api.telegram.org"
 ALLOWED_UPDATES = ["message", "edited_message"]
@@ -22,6 +28,15 @@ POLL_WAIT_SECONDS = 1
 HTTP_TIMEOUT_SECONDS = 10.0
 PAGE_LIMIT = 100
 GROUP_TYPES = {"group", "supergroup"}
+# Failures before the request could reach Telegram: nothing was sent. Any other failure (a
+# timeout waiting for the answer, a garbled answer) may follow a message already posted.
+NOT_SENT_ERRORS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+)
 
 
 class TelegramConnector:
@@ -43,7 +58,8 @@ class TelegramConnector:
             body = response.json()
         except (httpx.HTTPError, ValueError) as error:
             raise ConnectorError(
-                f"Telegram недоступен ({type(error).__name__}): проверьте сеть и адрес API."
+                f"Telegram недоступен ({type(error).__name__}): проверьте сеть и адрес API.",
+                maybe_sent=not isinstance(error, NOT_SENT_ERRORS),
             ) from error
         if not isinstance(body, dict) or not body.get("ok"):
             raise ConnectorError(_refusal_ru(body if isinstance(body, dict) else {}))
@@ -71,9 +87,11 @@ class TelegramConnector:
         for update in sorted(updates or [], key=lambda u: int(u["update_id"])):
             new_cursor = str(int(update["update_id"]) + 1)
             message = update.get("message") or update.get("edited_message")
-            raw = _incoming(account, message) if isinstance(message, dict) else None
+            if not isinstance(message, dict):
+                continue  # an update that carries no message
+            raw = _incoming(account, message)
             if raw is not None:
-                items.append(Incoming(raw=raw, cursor_after=new_cursor))
+                items.append(Incoming(raw, new_cursor, thread=_thread(message)))
         return Fetched(items=items, cursor=new_cursor)
 
     async def publish(
@@ -120,6 +138,26 @@ def _incoming(account: ConnectedAccount, message: dict[str, Any]) -> dict[str, A
         "author_external_id": str(sender.get("id", "")),
         "posted_at": datetime.fromtimestamp(int(message["date"]), UTC).isoformat(),
     }
+
+
+def _thread(message: dict[str, Any]) -> ThreadContext:
+    """The thread a message belongs to, so that its author's later reply is recognised.
+
+    A private chat is one thread. In a group the key names the thread's root: the channel
+    post a comment answers (its automatic forward, `message_thread_id` where Telegram gives
+    it, else the message replied to), or the message itself when it answers nothing. A reply
+    straight to the bot's answer is keyed by that answer, which the outbox recorded."""
+    chat = message.get("chat") or {}
+    if chat.get("type") == "private":
+        return ThreadContext(key=str(chat.get("id")))
+    parent = message.get("reply_to_message") or {}
+    root = message.get("message_thread_id") or parent.get("message_id") or message["message_id"]
+    parent_id = parent.get("message_id")
+    return ThreadContext(
+        key=f"{chat.get('id')}:{root}",
+        parent_text=str(parent.get("text") or parent.get("caption") or ""),
+        parent_url=message_url(chat, int(parent_id)) if parent_id else "",
+    )
 
 
 def message_url(chat: dict[str, Any], message_id: int) -> str:

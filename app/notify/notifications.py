@@ -35,6 +35,8 @@ class Kind(StrEnum):
     REPORT_DUE = "report_due"  # the monthly violations report is due (Parfino p.22)
     IMMEDIATE = "immediate"  # an immediate report to the head, and its reminder (p.21/p.24)
     REPORT = "report"  # a scheduled summary or violations report (p.19–20, p.22–23)
+    PUBLICATION = "publication"  # the network keeps refusing an answer: post it by hand
+    AUTHOR_REPLY = "author_reply"  # the author answered a clarification (Parfino p.10)
 
 
 KIND_TITLES: dict[Kind, str] = {
@@ -45,6 +47,8 @@ KIND_TITLES: dict[Kind, str] = {
     Kind.REPORT_DUE: "Срок отчёта о нарушениях",
     Kind.IMMEDIATE: "Срочные доклады главе",
     Kind.REPORT: "Сводные отчёты и отчёты о нарушениях",
+    Kind.PUBLICATION: "Ответ не размещается через сеть",
+    Kind.AUTHOR_REPLY: "Ответ автора на уточнение",
 }
 
 # In-app + e-mail unless the user chose otherwise; warnings stay in-app (they come often).
@@ -56,6 +60,8 @@ DEFAULT_EMAIL: dict[Kind, bool] = {
     Kind.REPORT_DUE: True,
     Kind.IMMEDIATE: True,
     Kind.REPORT: True,
+    Kind.PUBLICATION: True,
+    Kind.AUTHOR_REPLY: True,
 }
 
 

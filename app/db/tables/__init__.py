@@ -2,7 +2,14 @@
 
 One module per area; import them from here (`from app.db.tables import Message`)."""
 
-from app.db.tables.cases import Assignment, Draft, Event, Message, Publication
+from app.db.tables.cases import (
+    Assignment,
+    Draft,
+    Event,
+    Message,
+    OutgoingReply,
+    Publication,
+)
 from app.db.tables.organisation import (
     Absence,
     ApiToken,
@@ -34,6 +41,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Organisation",
+    "OutgoingReply",
     "ProfileCopy",
     "Publication",
     "Report",
