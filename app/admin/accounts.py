@@ -6,37 +6,58 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.admin.common import AdminError, AdminNotFound, bounded, log_change, remove_or_deactivate
+from app.admin.common import (
+    AdminError,
+    AdminNotFound,
+    admin_actor,
+    bounded,
+    log_change,
+    refuse,
+    remove_or_deactivate,
+)
+from app.connectors.accounts import connect_account
+from app.connectors.base import ConnectedAccount, ConnectorError, token_name
+from app.connectors.health import MODES, accounts_health
+from app.connectors.health import set_paused as pause_account
+from app.connectors.registry import CONNECTORS, connector_for
+from app.core import clock
+from app.core.config import get_settings
 from app.db.rows import view_of
+from app.db.sealed import delete_secret, get_secret, secret_hint
 from app.db.tables import ApiToken, Organisation, Publication, SocialAccount
 from app.domain.intake import NETWORKS
+from app.domain.worktime.zones import zone_short
 from app.identity.actor import ActorContext
 from app.identity.api_tokens import issue_token, revoke_token
+from app.identity.organisations import OrganisationRules
 
-FIELDS = ("network", "name", "url", "external_id", "is_active")
+FIELDS = ("network", "name", "url", "external_id", "is_active", "mode", "api_base")
+# What connects an account: changing one of them re-checks the account with the network.
+CONNECTION = ("network", "external_id", "api_base", "mode")
+TOKEN_LIMIT = 4096
+TOKEN = "token"  # noqa: S105 (the form field's name)
 
 
 @dataclass
 class AccountForm:
-    """The social account form as typed."""
+    """The social account form as typed (the token is never filled back in)."""
 
     network: str = "vk"
     name: str = ""
     url: str = ""
     external_id: str = ""
     is_active: bool = True
+    mode: str = "longpoll"
+    api_base: str = ""
+    token: str = ""
 
 
 @dataclass(frozen=True)
-class AccountRow:
-    """An official account of the organisation in a network (Penza p.5, Parfino p.4)."""
+class CheckResult:
+    """«Проверить подключение»: the name the network gave, or its refusal in Russian."""
 
-    id: int
-    network: str
-    name: str
-    url: str
-    external_id: str
-    is_active: bool
+    ok: bool
+    text: str
 
 
 @dataclass(frozen=True)
@@ -51,16 +72,27 @@ class TokenRow:
     created_by_name: str | None
 
 
-async def list_accounts(organisation_id: int) -> list[AccountRow]:
-    """The organisation's accounts, active first."""
-    rows = await (
-        SocialAccount.select()
-        .where(SocialAccount.organisation == organisation_id)
-        .order_by(SocialAccount.is_active, ascending=False)
-        .order_by(SocialAccount.network)
-        .order_by(SocialAccount.name)
-    )
-    return [view_of(AccountRow, r) for r in rows]
+async def page_context(rules: OrganisationRules) -> dict[str, Any]:
+    """What the «Аккаунты» page shows besides the form: the accounts with their health
+    (times in the organisation's zone, «МСК»), the networks that connect and their public
+    API addresses, the modes, the address a network calls in webhook mode."""
+    health = await accounts_health(rules.id)
+    health.sort(key=lambda a: (not a.active, a.network, a.name))
+    now = clock.now()
+    return {
+        "accounts": health,
+        "now": now,
+        "zone": zone_short(rules.calendar.tz.key, now),
+        "connectable": {code: CONNECTORS[code].default_api_base for code in CONNECTORS},
+        "modes": MODES,
+        "hooks_base": f"{get_settings().base_url}/hooks/",
+    }
+
+
+async def token_hint(organisation_id: int, account_id: int) -> str:
+    """«задан, ••••1234» / «не задан»: all the page shows of an account's token."""
+    await account(organisation_id, account_id)
+    return await secret_hint(token_name(account_id))
 
 
 async def account(organisation_id: int, account_id: int) -> dict[str, Any]:
@@ -75,50 +107,151 @@ async def account(organisation_id: int, account_id: int) -> dict[str, Any]:
     return row
 
 
-def _values(form: AccountForm) -> dict[str, Any]:
+def _values(form: AccountForm, connecting: bool) -> dict[str, Any]:
+    """The row's values, checked; the name may be left to the network when connecting."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"network": form.network, "is_active": form.is_active}
     if form.network not in NETWORKS:
         errors["network"] = "Выберите социальную сеть."
+    if form.mode not in MODES:
+        errors["mode"] = "Выберите режим: опрос или вебхук."
+    values["mode"] = form.mode
     for key, check in (
-        ("name", lambda: bounded(form.name, "name", 200, "Название")),
+        ("name", lambda: bounded(form.name, "name", 200, "Название", not connecting)),
         ("url", lambda: bounded(form.url, "url", 500, "Ссылка", False)),
         ("external_id", lambda: bounded(form.external_id, "external_id", 200, "", False)),
+        ("api_base", lambda: bounded(form.api_base, "api_base", 500, "Адрес API", False)),
     ):
         try:
             values[key] = check()
         except AdminError as error:
             errors.update(error.errors)
-    url = values.get("url", "")
-    if url and not url.lower().startswith(("https://", "http://")):
-        errors["url"] = "Ссылка должна начинаться с https:// или http://."
+    for key in ("url", "api_base"):
+        if values.get(key) and not values[key].lower().startswith(("https://", "http://")):
+            errors[key] = "Адрес должен начинаться с https:// или http://."
+    if connecting and not values.get("external_id"):
+        errors["external_id"] = "Укажите идентификатор сообщества или чата в сети."
+    if len(form.token) > TOKEN_LIMIT or any(c.isspace() for c in form.token.strip()):
+        errors[TOKEN] = "Токен не похож на токен доступа: проверьте, что скопирован целиком."
     if errors:
         raise AdminError(errors)
     return values
 
 
+async def _connection(
+    organisation_id: int, account_id: int | None, form: AccountForm
+) -> tuple[dict[str, Any] | None, str, bool]:
+    """(the stored row or None, the token to connect with, whether to connect now).
+
+    It connects when a token is typed, or when the account has a stored token and what
+    connects it changed (then the stored one is used). A stored token goes only where it
+    went before: changing the network or the API address needs the token typed again, so
+    no one can send it elsewhere to read it."""
+    old = await account(organisation_id, account_id) if account_id is not None else None
+    token = form.token.strip()
+    if token or old is None:
+        return old, token, bool(token)
+    stored = await get_secret(token_name(int(old["id"]))) or ""
+    if stored and (form.network != old["network"] or form.api_base.strip() != old["api_base"]):
+        raise refuse(TOKEN, "Адрес API или сеть изменены: введите токен доступа заново.")
+    changed = any(form_value(form, k) != old[k] for k in CONNECTION)
+    return old, stored, bool(stored) and changed
+
+
+def form_value(form: AccountForm, key: str) -> Any:
+    """A form field as the row holds it (stripped text)."""
+    value = getattr(form, key)
+    return value.strip() if isinstance(value, str) else value
+
+
+async def check_connection(
+    organisation_id: int, account_id: int | None, form: AccountForm
+) -> CheckResult:
+    """«Проверить подключение»: ask the network with what is typed (the stored token if
+    the field is empty); nothing is stored."""
+    try:
+        values = _values(form, connecting=True)
+        _old, token, _connecting = await _connection(organisation_id, account_id, form)
+        if not token:
+            raise refuse(TOKEN, "Введите токен доступа.")
+        connector = connector_for(values["network"])
+        probe = ConnectedAccount(
+            account_id or 0,
+            organisation_id,
+            values["network"],
+            values["external_id"],
+            values["api_base"],
+            token,
+        )
+        return CheckResult(True, await connector.check(probe))
+    except AdminError as error:
+        return CheckResult(False, " ".join(dict.fromkeys(error.errors.values())))
+    except ConnectorError as error:
+        return CheckResult(False, error.message_ru)
+
+
 async def save_account(ctx: ActorContext, account_id: int | None, form: AccountForm) -> int:
-    """Create (id None) or update an official account of the organisation."""
-    values = _values(form)
+    """Create (id None) or update an official account of the organisation. With a token
+    (typed, or the stored one when what connects it changed) the account is connected:
+    checked with the network first; a refusal stores nothing and is the token field's error.
+    Connecting keeps the network's name unless one is typed."""
+    admin_actor(ctx)  # before anything is sent to a network
+    old, token, connecting = await _connection(ctx.organisation_id, account_id, form)
+    values = _values(form, connecting)
+    if connecting:
+        try:
+            account_id, _name = await connect_account(
+                ctx.organisation_id,
+                values["network"],
+                values["external_id"],
+                token,
+                values["api_base"],
+                values["mode"],
+                account_id=account_id,
+                name=values["name"],
+            )
+        except ConnectorError as error:
+            raise refuse(TOKEN, error.message_ru) from error
     async with SocialAccount._meta.db.transaction():
         if account_id is None:
             row = SocialAccount(organisation=ctx.organisation_id, **values)
             await row.save()
-            account_id, before = int(row.id), {}
+            account_id = int(row.id)
         else:
-            old = await account(ctx.organisation_id, account_id)
-            before = {k: old[k] for k in values}
-            columns = {getattr(SocialAccount, k): v for k, v in values.items()}
+            rest = ("url", "is_active") if connecting else FIELDS  # connect stored the others
+            columns = {getattr(SocialAccount, k): values[k] for k in rest}
             await SocialAccount.update(columns).where(SocialAccount.id == account_id)
-        await log_change(ctx, "admin_account_saved", before, values, comment=str(account_id))
+        before = {k: old[k] for k in values} if old is not None else {}
+        after = {**values, "connected": connecting}
+        await log_change(ctx, "admin_account_saved", before, after, comment=str(account_id))
     return account_id
 
 
+async def set_paused(ctx: ActorContext, account_id: int, paused: bool) -> str:
+    """«Приостановить» / «Возобновить»: a paused account is not polled; logged."""
+    admin_actor(ctx)
+    row = await account(ctx.organisation_id, account_id)
+    async with SocialAccount._meta.db.transaction():
+        await pause_account(ctx.organisation_id, account_id, paused)
+        await log_change(
+            ctx,
+            "admin_account_paused" if paused else "admin_account_resumed",
+            {"paused": bool(row["paused"])},
+            {"paused": paused},
+            comment=str(account_id),
+        )
+    return "paused" if paused else "resumed"
+
+
 async def remove_account(ctx: ActorContext, account_id: int) -> str:
-    """Delete an unused account; one with publications is deactivated instead."""
+    """Delete an unused account (and its stored token); one with publications is
+    deactivated instead."""
     row = await account(ctx.organisation_id, account_id)
     used = await Publication.exists().where(Publication.account == account_id)
-    return await remove_or_deactivate(ctx, SocialAccount, row, used, "admin_account_removed")
+    outcome = await remove_or_deactivate(ctx, SocialAccount, row, used, "admin_account_removed")
+    if outcome == "deleted":
+        await delete_secret(token_name(account_id))
+    return outcome
 
 
 async def list_tokens(organisation_id: int) -> list[TokenRow]:

@@ -29,6 +29,7 @@ from app.domain.intake import NETWORKS
 from app.domain.regulation import ProfileError
 from app.web.deps import CurrentActor, Req, Rules
 from app.web.forms import form_int, form_text
+from app.web.rendering import page
 
 CODE_LIMIT = 60
 
@@ -140,11 +141,14 @@ def _account_form(data: dict[str, Any]) -> admin_accounts.AccountForm:
         url=form_text(data, "url", 500),
         external_id=form_text(data, "external_id", 200),
         is_active=checked(data, "is_active"),
+        mode=form_text(data, "mode", 20) or "longpoll",
+        api_base=form_text(data, "api_base", 500),
+        token=form_text(data, "token", admin_accounts.TOKEN_LIMIT),
     )
 
 
 class AdminAccountsController(Controller):
-    """Official accounts in the networks and API tokens of external systems."""
+    """Official accounts in the networks (connect, check, health, pause) and API tokens."""
 
     path = "/o/{org_slug:str}/admin"
     include_in_schema = False
@@ -159,37 +163,43 @@ class AdminAccountsController(Controller):
         edit_id: int | None = None,
         form: admin_accounts.AccountForm | None = None,
         errors: dict[str, str] | None = None,
+        check: admin_accounts.CheckResult | None = None,
     ) -> Template:
         if form is None and edit_id is not None:
             row = await admin_accounts.account(rules.id, edit_id)
             form = admin_accounts.AccountForm(**{k: row[k] for k in admin_accounts.FIELDS})
-        return admin_page(
+        hint = await admin_accounts.token_hint(rules.id, edit_id) if edit_id else ""
+        response = admin_page(
             request,
             rules,
             "admin/accounts.html",
             status_code,
-            accounts=await admin_accounts.list_accounts(rules.id),
             networks=NETWORKS,
             edit_id=edit_id,
             form=form or admin_accounts.AccountForm(),
             errors=errors or {},
+            token_hint=hint,
+            check=check,
+            **await admin_accounts.page_context(rules),
         )
+        response.headers["cache-control"] = "no-store"
+        return response
 
     @get("/accounts", name="admin.accounts", opt=ADMIN)
     async def accounts(self, request: Req, rules: Rules) -> Template:
-        """The official accounts; the form for a new one."""
+        """The official accounts with their health; the form for a new one."""
         return await self._accounts(request, rules)
 
     @get("/accounts/{account_id:int}", name="admin.account", opt=ADMIN)
     async def account(self, request: Req, rules: Rules, account_id: FromPath[int]) -> Template:
-        """The list with one account's form filled in."""
+        """The list with one account's form filled in (never its token)."""
         return await self._accounts(request, rules, edit_id=account_id)
 
     @post("/accounts", name="admin.accounts.add", opt=ADMIN)
     async def create_account(
         self, request: Req, rules: Rules, actor: CurrentActor, data: Form
     ) -> Template | Redirect:
-        """Add an official account."""
+        """Add an official account; with a token, connect it (checked with the network)."""
         form = _account_form(data)
         return await attempt(
             admin_accounts.save_account(actor, None, form),
@@ -197,11 +207,22 @@ class AdminAccountsController(Controller):
             done(request, rules, "admin.accounts", "added"),
         )
 
+    @post("/accounts/check", name="admin.accounts.check", opt=ADMIN)
+    async def check_account(self, request: Req, rules: Rules, data: Form) -> Template:
+        """«Проверить подключение»: the network's name for what is typed, nothing stored
+        (HTMX: the result alone; without scripts: the page with the form as typed)."""
+        edit_id = form_int(data, "account_id")
+        form = _account_form(data)
+        check = await admin_accounts.check_connection(rules.id, edit_id, form)
+        if request.htmx:
+            return page(request, "admin/_account_check.html", check=check)
+        return await self._accounts(request, rules, 200, edit_id, form, check=check)
+
     @post("/accounts/{account_id:int}", name="admin.account.save", opt=ADMIN)
     async def save_account(
         self, request: Req, rules: Rules, actor: CurrentActor, account_id: FromPath[int], data: Form
     ) -> Template | Redirect:
-        """Save an official account."""
+        """Save an official account (a new token or connection settings: connect again)."""
         await admin_accounts.account(rules.id, account_id)
         form = _account_form(data)
         return await attempt(
@@ -209,6 +230,15 @@ class AdminAccountsController(Controller):
             lambda errors: self._accounts(request, rules, 400, account_id, form, errors),
             done(request, rules, "admin.accounts"),
         )
+
+    @post("/accounts/{account_id:int}/pause", name="admin.account.pause", opt=ADMIN)
+    async def pause_account(
+        self, request: Req, rules: Rules, actor: CurrentActor, account_id: FromPath[int], data: Form
+    ) -> Redirect:
+        """«Приостановить» (paused=1) / «Возобновить» (paused=0): a paused account is not polled."""
+        paused = checked(data, "paused")
+        outcome = await admin_accounts.set_paused(actor, account_id, paused)
+        return done(request, rules, "admin.accounts", outcome)
 
     @post("/accounts/{account_id:int}/delete", name="admin.account.delete", opt=ADMIN)
     async def remove_account(

@@ -103,6 +103,9 @@ class MessageView:
     refusal_comment: str
     repeat_of: int | None
     deadlines: Any
+    # The thread in the network (issue #14): the post commented on, earlier comments.
+    thread: dict[str, Any] = field(default_factory=dict)
+    deleted_in_network_at: datetime | None = None
 
 
 @dataclass(frozen=True)

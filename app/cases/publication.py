@@ -212,10 +212,10 @@ class OutgoingView:
 
 @dataclass(frozen=True)
 class NetworkPublishing:
-    """The publish step's network part: the accounts an answer can go through, and the
+    """The publish step's network part: the account an answer can go through, and the
     answers already on their way."""
 
-    accounts: list[dict[str, Any]]
+    account: dict[str, Any] | None
     outgoing: list[OutgoingView]
 
     def of(self, assignment_id: int) -> list[OutgoingView]:
@@ -227,19 +227,25 @@ class NetworkPublishing:
         return any(o.active for o in self.of(assignment_id))
 
 
+async def network_account(organisation_id: int, message: dict[str, Any]) -> dict[str, Any] | None:
+    """The account (id, name) an answer to the message can be posted through: the official
+    account it came through (Penza p.5, Parfino p.4), while it is connected and its network
+    posts replies; None when the answer is placed by hand."""
+    if not message["external_id"] or message["source_account"] is None:
+        return None
+    accounts = await connected_accounts(organisation_id, message["network"])
+    return next((a for a in accounts if a["id"] == message["source_account"]), None)
+
+
 async def network_publishing(organisation_id: int, message_id: int) -> NetworkPublishing:
-    """What the case's publish step offers and shows about posting through a connector: the
-    button needs the citizen's item's id in the network and a connected account there."""
+    """What the case's publish step offers and shows about posting through a connector."""
     message = (
-        await Message.select(Message.network, Message.external_id)
+        await Message.select(Message.network, Message.external_id, Message.source_account)
         .where((Message.id == message_id) & (Message.organisation == organisation_id))
         .first()
     )
     if message is None:
-        return NetworkPublishing([], [])
-    accounts = []
-    if message["external_id"]:
-        accounts = await connected_accounts(organisation_id, message["network"])
+        return NetworkPublishing(None, [])
     o = OutgoingReply
     rows = (
         await o.select(
@@ -261,4 +267,4 @@ async def network_publishing(organisation_id: int, message_id: int) -> NetworkPu
         view_of(OutgoingView, r, network_title=NETWORKS.get(r["network"], r["network"]))
         for r in rows
     ]
-    return NetworkPublishing(accounts, outgoing)
+    return NetworkPublishing(await network_account(organisation_id, message), outgoing)

@@ -17,7 +17,14 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from app.connectors.base import ConnectedAccount, ConnectorError, Incoming, ThreadContext
+from app.connectors import health
+from app.connectors.base import (
+    ConnectedAccount,
+    ConnectorError,
+    Incoming,
+    ThreadContext,
+    token_name,
+)
 from app.connectors.registry import CONNECTORS, connector_for
 from app.core import clock
 from app.db.sealed import get_secret, put_secret
@@ -53,11 +60,6 @@ async def _announce_new(organisation_id: int, message_id: int) -> None:
             log.exception("message %s: a new-message hook failed", message_id)
 
 
-def token_name(account_id: int) -> str:
-    """The stored secret holding an account's access token."""
-    return f"network/{account_id}/token"
-
-
 @dataclass(frozen=True)
 class PollResult:
     """What one pass over one account did."""
@@ -69,47 +71,58 @@ class PollResult:
 
 
 async def connect_account(
-    organisation_id: int, network: str, external_id: str, token: str, api_base: str = ""
+    organisation_id: int,
+    network: str,
+    external_id: str,
+    token: str,
+    api_base: str = "",
+    mode: str = "longpoll",
+    *,
+    account_id: int | None = None,
+    name: str = "",
 ) -> tuple[int, str]:
-    """Check the account with the network, then store it (or update the same one); returns
-    (account id, the name the network gave). Nothing is stored if the check fails.
+    """Check the account with the network, then store it; returns (account id, the name
+    the network gave). Nothing is stored if the check fails.
+
+    The row updated is `account_id` (an account of this organisation: the admin's form),
+    else the one with the same network and id, else a new one. Its name is `name` if given,
+    else the network's. Connecting ends a failure streak (the token is new).
 
     Connecting an official account in a network also adds the network to the organisation's
     accepted ones (an administrator's act, like enabling it on «Организация и график»)."""
     connector = connector_for(network)
     probe = ConnectedAccount(0, organisation_id, network, external_id, api_base, token)
-    name = await connector.check(probe)
+    checked_name = await connector.check(probe)
     async with SocialAccount._meta.db.transaction():
-        existing = (
-            await SocialAccount.select(SocialAccount.id)
-            .where(
-                (SocialAccount.organisation == organisation_id)
-                & (SocialAccount.network == network)
-                & (SocialAccount.external_id == external_id)
-            )
-            .first()
+        same = (SocialAccount.organisation == organisation_id) & (
+            (SocialAccount.id == account_id)
+            if account_id is not None
+            else (SocialAccount.network == network) & (SocialAccount.external_id == external_id)
         )
+        existing = await SocialAccount.select(SocialAccount.id).where(same).first()
         values: dict[Column | str, Any] = {
-            SocialAccount.name: name[:200],
+            SocialAccount.network: network,
+            SocialAccount.external_id: external_id,
+            SocialAccount.name: (name or checked_name)[:200],
             SocialAccount.api_base: api_base,
+            SocialAccount.mode: mode,
             SocialAccount.is_active: True,
             SocialAccount.paused: False,
             SocialAccount.last_error: "",
+            SocialAccount.auth_failed_at: None,
         }
         if existing is not None:
             account_id = int(existing["id"])
             await SocialAccount.update(values).where(SocialAccount.id == account_id)
         else:
-            row = SocialAccount(
-                organisation=organisation_id, network=network, external_id=external_id
-            )
+            row = SocialAccount(organisation=organisation_id)
             for column, value in values.items():
                 setattr(row, column if isinstance(column, str) else column._meta.name, value)
             await row.save()
             account_id = int(row.id)
         await put_secret(token_name(account_id), token)
         await _accept_network(organisation_id, network)
-    return account_id, name
+    return account_id, checked_name
 
 
 async def _accept_network(organisation_id: int, network: str) -> None:
@@ -157,10 +170,19 @@ async def poll_account(account_id: int) -> PollResult:
                 skipped += 1
             await _move_cursor(account_id, item.cursor_after, clock.now())
         await SocialAccount.update(
-            {SocialAccount.cursor: fetched.cursor, SocialAccount.last_error: ""}
+            {
+                SocialAccount.cursor: fetched.cursor,
+                SocialAccount.last_error: "",
+                SocialAccount.auth_failed_at: None,  # a success ends a failure streak
+            }
         ).where(SocialAccount.id == account_id)
     except ConnectorError as error:
-        return await _failed(account_id, error.message_ru, stored, skipped)
+        if error.retry_after is not None:
+            await health.note_rate_limit(account_id, error.retry_after)
+        result = await _failed(account_id, error.message_ru, stored, skipped)
+        if error.auth_failed:
+            await health.note_auth_failure(account_id, error.message_ru)
+        return result
     except Exception:  # a failure of ours (the database): the next pass goes on from the cursor
         log.exception("account %s: poll failed", account_id)
         return await _failed(
@@ -184,6 +206,10 @@ async def store_item(account: ConnectedAccount, item: Incoming, rules: Organisat
     message_id, created = await messages.intake_message(
         account.organisation_id, incoming, CONNECTOR_ACTOR
     )
+    if message_id and account.id:  # new: the account it came through (0: none stored)
+        await Message.update({Message.source_account: account.id}).where(
+            (Message.id == message_id) & Message.source_account.is_null()
+        )
     if item.thread is not None:
         await _store_thread(message_id, item.thread)
     if created:
@@ -252,53 +278,23 @@ async def _failed(account_id: int, error: str, stored: int = 0, skipped: int = 0
 
 
 async def poll_all() -> list[PollResult]:
-    """One pass over every active, unpaused account of a network that has a connector."""
+    """One pass over every active, unpaused long-polling account of a network that has a
+    connector, except those a network asked to wait (rate limit) until later."""
     rows = (
         await SocialAccount.select(SocialAccount.id)
         .where(
             (SocialAccount.is_active == True)  # noqa: E712 (a SQL expression)
             & (SocialAccount.paused == False)  # noqa: E712
+            & (SocialAccount.mode == "longpoll")
             & SocialAccount.network.is_in(list(CONNECTORS))
+            & (
+                SocialAccount.rate_limited_until.is_null()
+                | (SocialAccount.rate_limited_until <= clock.now())
+            )
         )
         .order_by(SocialAccount.id)
     )
     return [await poll_account(int(r["id"])) for r in rows]
-
-
-@dataclass(frozen=True)
-class AccountHealth:
-    """A line of `otklik connectors`: the account and how it fares."""
-
-    id: int
-    organisation: str
-    network: str
-    external_id: str
-    name: str
-    paused: bool
-    active: bool
-    last_event_at: datetime | None
-    last_error: str
-
-
-async def accounts_health() -> list[AccountHealth]:
-    """Every connected account with its health, by organisation."""
-    rows = await SocialAccount.select(
-        *SocialAccount.all_columns(), SocialAccount.organisation.slug.as_alias("org_slug")
-    ).order_by(SocialAccount.id)
-    return [
-        AccountHealth(
-            int(r["id"]),
-            str(r["org_slug"]),
-            str(r["network"]),
-            str(r["external_id"]),
-            str(r["name"]),
-            bool(r["paused"]),
-            bool(r["is_active"]),
-            r["last_event_at"],
-            str(r["last_error"] or ""),
-        )
-        for r in rows
-    ]
 
 
 async def publish_reply(account_id: int, thread: str, text: str, key: str) -> tuple[str, str]:
@@ -322,8 +318,9 @@ def publish_is_idempotent(network: str) -> bool:
 
 async def connected_accounts(organisation_id: int, network: str) -> list[dict[str, Any]]:
     """The organisation's accounts an answer can be posted through now (id, name): active,
-    not paused, of a network with a connector, with a stored token."""
-    if network not in CONNECTORS:
+    not paused, of a network whose connector posts replies, with a stored token."""
+    connector = CONNECTORS.get(network)
+    if connector is None or not getattr(connector, "publishes", True):
         return []
     rows = await SocialAccount.select(SocialAccount.id, SocialAccount.name).where(
         (SocialAccount.organisation == organisation_id)

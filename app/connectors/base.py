@@ -11,9 +11,13 @@ from app.core.errors import UserError
 class ConnectorError(UserError):
     """The network refused or could not be reached; the message is in Russian.
 
-    `maybe_sent`: the request may have reached the network before the failure (a timeout
-    waiting for the answer, a garbled answer), so a reply may be posted already; a network
-    without an idempotency key must not be asked again blindly (app.domain.outbox)."""
+    `retry_after`: the network asked to wait this many seconds (a rate limit; the account
+    is not polled until then, see app.connectors.health.note_rate_limit). `auth_failed`:
+    the network refused the token itself (revoked or wrong), so the account needs to be
+    connected again and its people are told (once per failure streak). `maybe_sent`: the
+    request may have reached the network before the failure (a timeout waiting for the
+    answer, a garbled answer), so a reply may be posted already; a network without an
+    idempotency key must not be asked again blindly (app.domain.outbox)."""
 
     def __init__(
         self,
@@ -21,9 +25,13 @@ class ConnectorError(UserError):
         code: str | None = None,
         *,
         detail: str | None = None,
+        retry_after: float | None = None,
+        auth_failed: bool = False,
         maybe_sent: bool = False,
     ) -> None:
         super().__init__(message_ru, code, detail=detail)
+        self.retry_after = retry_after
+        self.auth_failed = auth_failed
         self.maybe_sent = maybe_sent
 
 
@@ -38,6 +46,11 @@ class ConnectedAccount:
     api_base: str
     token: str
     cursor: str = ""
+
+
+def token_name(account_id: int) -> str:
+    """The stored secret (app.db.sealed) holding a connected account's access token."""
+    return f"network/{account_id}/token"
 
 
 ItemKind = Literal["message", "edit", "delete"]
@@ -84,10 +97,11 @@ class Fetched:
 class Connector(Protocol):
     """One network's API, as Otklik uses it.
 
-    A connector whose `publish` passes `key` to the network so that a repeated call never
-    posts twice (VK `guid`) says so with a class attribute `idempotent_publish = True`; the
-    outbox then repeats an attempt whose outcome it does not know. Without it (Telegram)
-    such an attempt waits for a person (see `accounts.publish_is_idempotent`)."""
+    Two optional class attributes tell the outbox (app.outbox) how `publish` behaves:
+    `idempotent_publish = True` when it passes `key` to the network so that a repeated call
+    never posts twice (VK `guid`): an attempt whose outcome is unknown is then simply
+    repeated; without it (Telegram) such an attempt waits for a person. `publishes = False`
+    when the network offers no way to post a reply (OK): the answer is placed by hand."""
 
     network: str
     default_api_base: str

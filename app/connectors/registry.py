@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from app.connectors.base import Connector, ConnectorError
+from app.connectors.max import MaxConnector
+from app.connectors.ok import OkConnector
 from app.connectors.telegram import TelegramConnector
+from app.connectors.vk import VkConnector
 
-CONNECTORS: dict[str, Connector] = {"telegram": TelegramConnector()}
+CONNECTORS: dict[str, Connector] = {
+    "telegram": TelegramConnector(),
+    "max": MaxConnector(),
+    "ok": OkConnector(),
+    "vk": VkConnector(),
+}
 
 
 def connector_for(network: str) -> Connector:

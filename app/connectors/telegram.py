@@ -62,7 +62,7 @@ class TelegramConnector:
                 maybe_sent=not isinstance(error, NOT_SENT_ERRORS),
             ) from error
         if not isinstance(body, dict) or not body.get("ok"):
-            raise ConnectorError(_refusal_ru(body if isinstance(body, dict) else {}))
+            raise _refusal(body if isinstance(body, dict) else {})
         return body.get("result")
 
     async def check(self, account: ConnectedAccount) -> str:
@@ -172,15 +172,33 @@ def message_url(chat: dict[str, Any], message_id: int) -> str:
     return ""
 
 
-def _refusal_ru(body: dict[str, Any]) -> str:
+def _refusal(body: dict[str, Any]) -> ConnectorError:
+    """The Russian error of a refusal (`ok: false`); 401 means the token is not accepted,
+    429 carries `parameters.retry_after` (seconds to wait)."""
     code = body.get("error_code")
     description = str(body.get("description", ""))
     if code == 401:
-        return "Telegram ответил: токен бота не принят (401) — проверьте токен у @BotFather."
+        return ConnectorError(
+            "Telegram ответил: токен бота не принят (401) — проверьте токен у @BotFather.",
+            auth_failed=True,
+        )
     if code == 403:
-        return f"Telegram ответил: доступ запрещён (403) — добавьте бота в группу. {description}"
+        return ConnectorError(
+            f"Telegram ответил: доступ запрещён (403) — добавьте бота в группу. {description}"
+        )
     if code == 409:
-        return "Telegram ответил: у бота включён вебхук (409) — отключите его для long polling."
+        return ConnectorError(
+            "Telegram ответил: у бота включён вебхук (409) — отключите его для long polling."
+        )
     if code == 429:
-        return "Telegram ответил: слишком много запросов (429) — повторим позже."
-    return f"Telegram ответил ошибкой {code}: {description}".strip()
+        return ConnectorError(
+            "Telegram ответил: слишком много запросов (429) — повторим позже.",
+            retry_after=_retry_after(body),
+        )
+    return ConnectorError(f"Telegram ответил ошибкой {code}: {description}".strip())
+
+
+def _retry_after(body: dict[str, Any]) -> float | None:
+    parameters = body.get("parameters")
+    value = parameters.get("retry_after") if isinstance(parameters, dict) else None
+    return float(value) if isinstance(value, int | float) and value >= 0 else None

@@ -21,6 +21,11 @@ def role_home(slug: str, role: str) -> str:
     return f"{organisation(slug)}/{quote(role)}"
 
 
+def admin_accounts(slug: str) -> str:
+    """The administrator's «Аккаунты» page (route `admin.accounts`)."""
+    return f"{role_home(slug, 'admin')}/accounts"
+
+
 def case(slug: str, message_id: int) -> str:
     """The case page (route `case`)."""
     return f"{organisation(slug)}/cases/{int(message_id)}"

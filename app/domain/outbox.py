@@ -52,11 +52,12 @@ def retry_delay(attempts: int) -> timedelta:
     return min(doubled, LONGEST_RETRY)
 
 
-def next_attempt(attempts: int, now: datetime) -> datetime | None:
-    """When the worker tries again after a refused attempt; None when it stops trying."""
+def next_attempt(attempts: int, now: datetime, retry_after: float | None = None) -> datetime | None:
+    """When the worker tries again after a refused attempt (not before the network asked,
+    `retry_after` seconds); None when it stops trying."""
     if attempts >= MAX_ATTEMPTS:
         return None
-    return now + retry_delay(attempts)
+    return now + max(retry_delay(attempts), timedelta(seconds=retry_after or 0))
 
 
 def unconfirmed(posting_since: datetime | None, now: datetime) -> bool:

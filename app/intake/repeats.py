@@ -66,11 +66,11 @@ WITH src AS (
     SELECT m.*, websearch_to_tsquery('russian', {}) AS query,
            tsvector_to_array(to_tsvector('russian', {})) AS lexemes,
            rtrim(regexp_replace(regexp_replace(m.url, '([?&])(reply|comment|thread)=[^&]*',
-                 '\1', 'g'), '([?&])&+', '\1', 'g'), '?&/') AS thread
+                 '\1', 'g'), '([?&])&+', '\1', 'g'), '?&/') AS thread_url
     FROM message m WHERE m.id = {} AND m.organisation = {}
 ), candidates AS (
     SELECT c.id, c.text, c.state, c.detected_at, c.collected_at, c.author_name, c.url,
-        (src.url <> '' AND c.url <> '' AND src.thread =
+        (src.url <> '' AND c.url <> '' AND src.thread_url =
            rtrim(regexp_replace(regexp_replace(c.url, '([?&])(reply|comment|thread)=[^&]*',
                  '\1', 'g'), '([?&])&+', '\1', 'g'), '?&/')) AS same_url,
         ((src.author_url <> '' AND c.author_url = src.author_url)

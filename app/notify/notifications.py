@@ -35,6 +35,7 @@ class Kind(StrEnum):
     REPORT_DUE = "report_due"  # the monthly violations report is due (Parfino p.22)
     IMMEDIATE = "immediate"  # an immediate report to the head, and its reminder (p.21/p.24)
     REPORT = "report"  # a scheduled summary or violations report (p.19–20, p.22–23)
+    CONNECTOR = "connector"  # a network refused an official account's token (issue #14)
     PUBLICATION = "publication"  # the network keeps refusing an answer: post it by hand
     AUTHOR_REPLY = "author_reply"  # the author answered a clarification (Parfino p.10)
 
@@ -47,6 +48,7 @@ KIND_TITLES: dict[Kind, str] = {
     Kind.REPORT_DUE: "Срок отчёта о нарушениях",
     Kind.IMMEDIATE: "Срочные доклады главе",
     Kind.REPORT: "Сводные отчёты и отчёты о нарушениях",
+    Kind.CONNECTOR: "Отключение официальных аккаунтов сетью",
     Kind.PUBLICATION: "Ответ не размещается через сеть",
     Kind.AUTHOR_REPLY: "Ответ автора на уточнение",
 }
@@ -60,6 +62,7 @@ DEFAULT_EMAIL: dict[Kind, bool] = {
     Kind.REPORT_DUE: True,
     Kind.IMMEDIATE: True,
     Kind.REPORT: True,
+    Kind.CONNECTOR: True,
     Kind.PUBLICATION: True,
     Kind.AUTHOR_REPLY: True,
 }

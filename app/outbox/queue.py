@@ -132,9 +132,12 @@ async def note_posted(outgoing_id: int, note: str) -> None:
     await Out.update({Out.last_error: note[:MAX_ERROR]}).where(Out.id == outgoing_id)
 
 
-async def refused(outgoing_id: int, error: str, attempts: int, now: datetime) -> bool:
-    """The network said no: retry after the backoff, or give up after the last attempt."""
-    retry_at = next_attempt(attempts, now)
+async def refused(
+    outgoing_id: int, error: str, attempts: int, now: datetime, retry_after: float | None = None
+) -> bool:
+    """The network said no: retry after the backoff (or the wait it asked for), or give up
+    after the last attempt."""
+    retry_at = next_attempt(attempts, now, retry_after)
     state, note = (GIVEN_UP, f"{error} {GIVEN_UP_RU}") if retry_at is None else (FAILED, error)
     values: dict[Any, Any] = {
         Out.state: str(state),

@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from app.cases.assignments import assignment_action, latest_draft
-from app.cases.publication import record_publication
+from app.cases.publication import network_account, record_publication
 from app.cases.transaction import CaseError
-from app.connectors.accounts import connected_accounts, publish_is_idempotent, publish_reply
+from app.connectors.accounts import publish_is_idempotent, publish_reply
 from app.connectors.base import ConnectorError
 from app.core import clock
 from app.db.tables import Assignment, Draft, Message, OutgoingReply, SocialAccount
@@ -42,29 +42,26 @@ RECORD_TRIES = 3
 async def publish_through_network(
     ctx: ActorContext, assignment_id: int, version: int, account_id: int | None = None
 ) -> int:
-    """Queue the approved answer for the connected account (the only one when not chosen);
-    the outgoing reply's id. Refused like «Опубликовано» (rights, state, version), and
-    when the message did not come through a connected account."""
+    """Queue the approved answer for the connected account the message came through; the
+    outgoing reply's id. Refused like «Опубликовано» (rights, state, version), and when the
+    message did not come through an account that is connected now (or not `account_id`)."""
     queued: list[int] = []
 
     async def body(
         row: dict[str, Any], rules: OrganisationRules, t: Transition, now: datetime
     ) -> dict[Any, Any]:
         message = (
-            await Message.select(Message.network, Message.external_id)
+            await Message.select(Message.network, Message.external_id, Message.source_account)
             .where(Message.id == row["message"])
             .first()
         )
         assert message is not None
-        accounts = [int(a["id"]) for a in await connected_accounts(rules.id, message["network"])]
-        chosen = account_id if account_id is not None else (accounts or [0])[0]
-        if not message["external_id"] or chosen not in accounts:
+        account = await network_account(rules.id, message)
+        if account is None or account_id not in (None, account["id"]):
             raise CaseError(NOT_CONNECTED_RU, "no_connector")
-        if account_id is None and len(accounts) > 1:
-            raise CaseError("Выберите аккаунт, через который разместить ответ.", "account_required")
         draft = await latest_draft(row["id"])
         queued.append(
-            await queue.enqueue(draft, row, chosen, message["external_id"], ctx.user_id, now)
+            await queue.enqueue(draft, row, account["id"], message["external_id"], ctx.user_id, now)
         )
         return {}
 
@@ -98,7 +95,9 @@ async def deliver(outgoing_id: int) -> str:
             await queue.unknown_outcome(row["id"], error.message_ru)
             outcome = "unknown"
         else:
-            await queue.refused(row["id"], error.message_ru, row["attempts"], clock.now())
+            await queue.refused(
+                row["id"], error.message_ru, row["attempts"], clock.now(), error.retry_after
+            )
             outcome = "refused"
         log.info("outgoing reply %s: %s (%s)", row["id"], outcome, error.message_ru)
         await publish_change(row["organisation"], row["message"], "publication_failed")

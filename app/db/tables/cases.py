@@ -14,6 +14,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -43,6 +44,8 @@ class Message(Table):
     thread_key = Varchar(length=300, default="")
     thread = JSONB(default={})
     deleted_in_network_at = Timestamptz(null=True, default=None)
+    # The connected account it came through (None: typed in, the intake API, an import).
+    source_account = ForeignKey(SocialAccount, null=True, default=None, on_delete=OnDelete.set_null)
     posted_at = Timestamptz(null=True, default=None)
     collected_at = Timestamptz(default=TimestamptzNow())
     # The moment the specialist marks it as needing a reaction: every deadline counts from here.

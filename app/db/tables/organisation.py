@@ -11,6 +11,7 @@ from piccolo.columns import (
     Boolean,
     Date,
     ForeignKey,
+    Integer,
     Serial,
     Text,
     Timestamptz,
@@ -141,6 +142,12 @@ class SocialAccount(Table):
     last_event_at = Timestamptz(null=True, default=None)
     last_error = Text(default="")
     paused = Boolean(default=False)
+    # Health (app.connectors.health): the network asked to wait until then (not polled
+    # before), how many such waits there were, and when the network first refused the
+    # token in the current failure streak (its people are told once per streak).
+    rate_limited_until = Timestamptz(null=True, default=None)
+    rate_limit_waits = Integer(default=0)
+    auth_failed_at = Timestamptz(null=True, default=None)
 
 
 class ApiToken(Table):

@@ -3,12 +3,14 @@ and a crash (SIGKILL) leaves nothing that stops the next start."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +41,40 @@ def _pid_in(path: Path) -> int:
     return int(path.read_text().split()[0])
 
 
+# Every `otklik run` a test starts, so a failing test leaves no run (and no supervisor
+# restarting its servers) behind: see the `reaper` fixture.
+_STARTED: list[tuple[subprocess.Popen[bytes], Path]] = []
+
+
+@pytest.fixture(autouse=True)
+def reaper() -> Iterator[None]:
+    yield
+    while _STARTED:
+        process, var_dir = _STARTED.pop()
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+        for pid_file in (var_dir / "pgdata" / "postmaster.pid", var_dir / "redis" / "redis.pid"):
+            # Only a server of this test's var dir (a stale pid file may name a reused pid).
+            with contextlib.suppress(OSError, ValueError, IndexError, psutil.Error):
+                server = psutil.Process(_pid_in(pid_file))
+                if str(var_dir) in " ".join(server.cmdline()):
+                    server.kill()
+
+
 def _start(var_dir: Path, port: int, output: Any = subprocess.PIPE) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(OTKLIK_ENV="dev", OTKLIK_VAR_DIR=str(var_dir), PORT=str(port), LOG_LEVEL="warning")
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "run"],
         env=env,
         start_new_session=True,  # its own process group, as a terminal gives it
         stdout=output,
         stderr=subprocess.STDOUT,
     )
+    _STARTED.append((process, var_dir))
+    return process
 
 
 def _wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 90) -> dict:

@@ -9,14 +9,12 @@ the server then forgets); `sendMessage` returns the sent Message.
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
+from tests.integration.connectors.fake_http import serve_asgi
 
 GROUP_ID = -1001234567890  # a supergroup: the channel's linked discussion group
 CHANNEL_ID = -1009876543210
@@ -155,27 +153,8 @@ def direct_message(message_id: int, text: str, *, user_id: int = 43) -> dict[str
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def serve(fake: FakeTelegram) -> Iterator[FakeTelegram]:
     """Serve the fake in a thread for the duration of a test."""
-    port = _free_port()
-    config = uvicorn.Config(fake, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the fake Telegram did not start")
-        time.sleep(0.02)
-    fake.base_url = f"http://127.0.0.1:{port}"
-    try:
+    for base_url in serve_asgi(fake, "Telegram"):
+        fake.base_url = base_url
         yield fake
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)

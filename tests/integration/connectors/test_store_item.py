@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
 
 from app.connectors.accounts import THREAD_EARLIER_LIMIT, THREAD_TEXT_LIMIT, store_item
 from app.connectors.base import ConnectedAccount, Incoming, ThreadContext
 from app.db.json_columns import json_value
 from app.db.tables import Event, Message
 from app.identity.organisations import organisation_id_by_slug, organisation_rules
+from tests.integration.conftest import sign_in
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -57,3 +60,28 @@ async def test_thread_context_is_stored_once_and_bounded() -> None:
     assert [e["author"] for e in context["earlier"]][-1] == f"Автор {THREAD_EARLIER_LIMIT + 2}"
     assert len(context["earlier"]) == THREAD_EARLIER_LIMIT
     assert all(len(e["text"]) == THREAD_TEXT_LIMIT for e in context["earlier"])
+
+
+async def test_the_case_page_shows_the_thread_and_the_deletion_escaped(app: Litestar) -> None:
+    account = await _account()
+    rules = await organisation_rules(account.organisation_id)
+    thread = ThreadContext(
+        "-1_7",
+        "<b>Ремонт</b> дороги на Московской",
+        "https://vk.com/wall-1_7",
+        (("Пётр", "<script>alert(1)</script> и у нас яма"),),
+    )
+    assert await store_item(account, Incoming(_raw("-1_7_3"), "1", thread=thread), rules)
+    assert await store_item(account, Incoming({"external_id": "-1_7_3"}, "2", kind="delete"), rules)
+    row = await Message.select(Message.id).where(Message.external_id == "-1_7_3").first()
+    assert row is not None
+    async with AsyncTestClient(app=app) as client:
+        await sign_in(client, "penza-specialist")
+        page = await client.get(f"/o/penza/cases/{row['id']}/")
+    assert page.status_code == 200
+    assert 'data-testid="thread-context"' in page.text
+    assert "&lt;b&gt;Ремонт&lt;/b&gt; дороги на Московской" in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; и у нас яма" in page.text
+    assert "<script>alert(1)" not in page.text
+    assert 'data-testid="deleted-in-network"' in page.text
+    assert "Яма у дома 5" in page.text  # the stored text stays

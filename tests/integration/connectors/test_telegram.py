@@ -12,7 +12,7 @@ from app.connectors import accounts
 from app.connectors.accounts import connect_account, poll_all, publish_reply
 from app.connectors.base import ConnectorError
 from app.db.sealed import get_secret
-from app.db.tables import Event, Message, Organisation, SocialAccount
+from app.db.tables import Event, Organisation, SocialAccount
 from app.identity.organisations import organisation_id_by_slug
 from tests.integration.connectors.fake_telegram import (
     GROUP_ID,
@@ -21,6 +21,7 @@ from tests.integration.connectors.fake_telegram import (
     group_comment,
     serve,
 )
+from tests.integration.connectors.helpers import account_row, messages_of
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -38,23 +39,13 @@ async def _connect(telegram: FakeTelegram, slug: str = "penza") -> tuple[int, in
     return org_id, account_id
 
 
-async def _messages(org_id: int) -> list[dict[str, Any]]:
-    return await Message.select().where(Message.organisation == org_id).order_by(Message.id)
-
-
-async def _account(account_id: int) -> dict[str, Any]:
-    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
-    assert row is not None
-    return row
-
-
 async def test_connect_checks_the_bot_and_seals_the_token(telegram: FakeTelegram) -> None:
     org_id = await organisation_id_by_slug("penza")
     account_id, name = await connect_account(
         org_id, "telegram", str(GROUP_ID), telegram.token, telegram.base_url
     )
     assert name == "Отклик Пенза (@otklik_penza_bot)"
-    row = await _account(account_id)
+    row = await account_row(account_id)
     assert row["name"] == name and row["mode"] == "longpoll" and row["api_base"]
     assert await get_secret(f"network/{account_id}/token") == telegram.token
     assert telegram.token not in str(row)
@@ -71,7 +62,7 @@ async def test_comment_and_direct_message_land_in_new_of_the_right_org(
     telegram.push("message", direct_message(7, "Когда починят фонарь?"))
     results = await poll_all()
     assert [r.stored for r in results] == [2]
-    stored = await _messages(org_id)
+    stored = await messages_of(org_id)
     assert [m["text"] for m in stored] == [
         "Во дворе на Ленина 5 не убран снег",
         "Когда починят фонарь?",
@@ -83,11 +74,11 @@ async def test_comment_and_direct_message_land_in_new_of_the_right_org(
     assert comment["author_name"] == "Иван Петров"
     assert comment["author_url"] == "https://t.me/ivan_petrov"
     assert direct["external_id"] == "43:7"
-    assert await _messages(other_id) == []
+    assert await messages_of(other_id) == []
     method, payload = telegram.requests[-1]
     assert method == "getUpdates"
     assert payload["allowed_updates"] == ["message", "edited_message"]
-    assert (await _account(account_id))["last_event_at"] is not None
+    assert (await account_row(account_id))["last_event_at"] is not None
 
 
 async def test_the_same_message_delivered_twice_is_stored_once(telegram: FakeTelegram) -> None:
@@ -97,7 +88,7 @@ async def test_the_same_message_delivered_twice_is_stored_once(telegram: FakeTel
     await poll_all()
     telegram.push("message", group_comment(101, "Яма на дороге"))
     await poll_all()
-    assert len(await _messages(org_id)) == 1
+    assert len(await messages_of(org_id)) == 1
 
 
 async def test_the_cursor_persists_and_a_second_poll_does_not_reread(
@@ -107,11 +98,11 @@ async def test_the_cursor_persists_and_a_second_poll_does_not_reread(
     telegram.push("message", group_comment(101, "Первое"))
     last = telegram.push("message", group_comment(102, "Второе"))
     await poll_all()
-    assert (await _account(account_id))["cursor"] == str(last + 1)
+    assert (await account_row(account_id))["cursor"] == str(last + 1)
     await poll_all()
     method, payload = telegram.requests[-1]
     assert method == "getUpdates" and payload["offset"] == last + 1
-    assert len(await _messages(org_id)) == 2
+    assert len(await messages_of(org_id)) == 2
 
 
 async def test_a_pass_failing_half_way_keeps_what_it_stored_and_loses_nothing(
@@ -134,13 +125,13 @@ async def test_a_pass_failing_half_way_keeps_what_it_stored_and_loses_nothing(
     monkeypatch.setattr(accounts.messages, "intake_message", fails_on_the_second)
     [result] = await poll_all()
     assert result.stored == 1 and "Сбой при сохранении" in result.error
-    row = await _account(account_id)
+    row = await account_row(account_id)
     assert row["cursor"] == str(first + 1) and row["last_error"]
     monkeypatch.setattr(accounts.messages, "intake_message", real)
     [result] = await poll_all()
     assert result.stored == 2 and not result.error
-    assert [m["text"] for m in await _messages(org_id)] == ["Первое", "Второе", "Третье"]
-    assert (await _account(account_id))["last_error"] == ""
+    assert [m["text"] for m in await messages_of(org_id)] == ["Первое", "Второе", "Третье"]
+    assert (await account_row(account_id))["last_error"] == ""
 
 
 async def test_an_edit_becomes_an_edit_event(telegram: FakeTelegram) -> None:
@@ -150,7 +141,7 @@ async def test_an_edit_becomes_an_edit_event(telegram: FakeTelegram) -> None:
     edited = {**group_comment(101, "Нет света третий день"), "edit_date": 1_800_000_000}
     telegram.push("edited_message", edited)
     await poll_all()
-    [message] = await _messages(org_id)
+    [message] = await messages_of(org_id)
     assert message["text"] == "Нет света"  # what was screened stays
     edits = await Event.select().where(
         (Event.message == message["id"]) & (Event.kind == "message_edited")
@@ -171,15 +162,15 @@ async def test_a_wrong_token_stores_nothing_and_shows_a_russian_error(
     telegram.token = "7000001:AAH-new-token"
     [result] = await poll_all()
     assert result.stored == 0
-    assert "токен бота не принят" in (await _account(account_id))["last_error"]
-    assert await _messages(org_id) == []
+    assert "токен бота не принят" in (await account_row(account_id))["last_error"]
+    assert await messages_of(org_id) == []
 
 
 async def test_publish_replies_to_the_citizens_message(telegram: FakeTelegram) -> None:
     org_id, account_id = await _connect(telegram)
     telegram.push("message", group_comment(101, "Когда уберут мусор?"))
     await poll_all()
-    [message] = await _messages(org_id)
+    [message] = await messages_of(org_id)
     reply_id, url = await publish_reply(account_id, message["external_id"], "Уберут завтра.", "k1")
     [sent] = telegram.sent
     assert sent["chat_id"] == GROUP_ID and sent["text"] == "Уберут завтра."

@@ -14,6 +14,7 @@ from app.domain.lifecycle import DraftKind
 from app.identity.actor import ActorContext
 from tests.integration.cases_helpers import org_id, person
 from tests.integration.connectors.fake_telegram import GROUP_ID, FakeTelegram, serve
+from tests.integration.connectors.helpers import came_through_account
 from tests.integration.services_helpers import routed_case, version_of
 
 # Who publishes (Penza p.6: the specialist; Parfino p.15: the coordinator).
@@ -51,6 +52,7 @@ async def approved_telegram_case(
     case_id, assignment_id = await routed_case(
         slug, "Когда вывезут мусор?", network="telegram", external_id=f"{GROUP_ID}:{message_id}"
     )
+    await came_through_account(case_id)
     await approve_draft(slug, assignment_id, kind)
     return case_id, assignment_id
 

@@ -17,6 +17,7 @@ def test_each_stored_link_is_its_named_route(app: Litestar) -> None:
     )
     assert links.head("parfino") == path("head", org_slug="parfino")
     assert links.head("parfino", 5) == path("head", org_slug="parfino") + "#immediate-5"
+    assert links.admin_accounts("penza") == path("admin.accounts", org_slug="penza")
     assert links.report_file("penza", 9) == path("report_file", org_slug="penza", report_id=9)
     for role, route in [
         ("specialist", "queue.specialist_new"),

@@ -30,6 +30,9 @@ def test_the_worker_stops_after_the_last_attempt() -> None:
     assert next_attempt(1, NOW) == NOW + timedelta(minutes=1)
     assert next_attempt(MAX_ATTEMPTS - 1, NOW) is not None
     assert next_attempt(MAX_ATTEMPTS, NOW) is None
+    # A rate limit's wait is kept when it is longer than the backoff.
+    assert next_attempt(1, NOW, retry_after=300) == NOW + timedelta(minutes=5)
+    assert next_attempt(3, NOW, retry_after=5) == NOW + timedelta(minutes=4)
 
 
 def test_an_attempt_posting_for_five_minutes_was_cut_off() -> None:

@@ -14,7 +14,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
-ID = "2026-12-02T10:40:00:000000"
+ID = "2026-12-02T11:02:30:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "outgoing_reply: the outbox of answers posted through connectors"
 
