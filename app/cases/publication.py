@@ -11,6 +11,7 @@ from app.cases.assignments import assignment_action, latest_draft
 from app.cases.drafting import close_pause
 from app.cases.transaction import MAX_COMMENT, CaseError, Outcome
 from app.connectors.accounts import connected_accounts
+from app.core import clock
 from app.db.json_columns import json_value
 from app.db.rows import view_of
 from app.db.tables import Assignment, Message, OutgoingReply, Publication, SocialAccount
@@ -21,7 +22,7 @@ from app.domain.lifecycle import (
     Transition,
 )
 from app.domain.networks import publication_link_problem
-from app.domain.outbox import ACTIVE_STATES, RETRYABLE_STATES, OutgoingState
+from app.domain.outbox import ACTIVE_STATES, RETRYABLE_STATES, OutgoingState, stalled
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
 
@@ -48,7 +49,7 @@ async def publish(
         network = await check_publication_link(row["message"], clean_url)
         account = await official_account(ctx.organisation_id, network, account_id)
         draft = await latest_draft(row["id"])
-        await check_not_sending(draft["id"])
+        await take_over_from_network(draft["id"])
         return await record_publication(
             ctx, row, rules, now, draft, clean_url, external_id, account
         )
@@ -75,11 +76,7 @@ async def record_publication(
     account: int | None,
 ) -> dict[Any, Any]:
     """The publication row, and the assignment's changes its kind brings (the manual
-    «Опубликовано» and the network's confirmation of «Разместить через …» alike). An answer
-    recorded as posted needs no network retry any more."""
-    await OutgoingReply.update({OutgoingReply.state: str(OutgoingState.CANCELLED)}).where(
-        (OutgoingReply.draft == draft["id"]) & OutgoingReply.state.is_in(_RETRYABLE)
-    )
+    «Опубликовано» and the network's confirmation of «Разместить через …» alike)."""
     await Publication(
         organisation=ctx.organisation_id,
         message=row["message"],
@@ -104,18 +101,22 @@ async def record_publication(
     return values
 
 
-_RETRYABLE = [str(s) for s in RETRYABLE_STATES]
-
-
-async def check_not_sending(draft_id: int) -> None:
-    """Refuse a second publication of an answer already on its way through the network."""
-    sending = await OutgoingReply.exists().where(
-        (OutgoingReply.draft == draft_id)
-        & OutgoingReply.state.is_in([str(s) for s in ACTIVE_STATES])
+async def take_over_from_network(draft_id: int) -> None:
+    """The manual «Опубликовано» replaces the draft's answer not yet posted through the
+    network (queued, refused or given up: cancelled, in the same transaction, so the worker
+    can no longer take it); one being posted this very moment refuses it."""
+    waiting = [OutgoingState.QUEUED, *RETRYABLE_STATES]
+    await OutgoingReply.update(
+        {OutgoingReply.state: str(OutgoingState.CANCELLED), OutgoingReply.next_attempt_at: None}
+    ).where(
+        (OutgoingReply.draft == draft_id) & OutgoingReply.state.is_in([str(w) for w in waiting])
     )
-    if sending:
+    posting = await OutgoingReply.exists().where(
+        (OutgoingReply.draft == draft_id) & (OutgoingReply.state == str(OutgoingState.POSTING))
+    )
+    if posting:
         raise CaseError(
-            "Ответ уже отправляется через сеть: дождитесь подтверждения или ошибки.", "sending"
+            "Ответ сейчас размещается через сеть: дождитесь подтверждения или ошибки.", "sending"
         )
 
 
@@ -190,6 +191,7 @@ class OutgoingView:
     next_attempt_at: datetime | None
     last_error: str
     reply_url: str
+    stalled: bool = False  # queued long ago and not taken: the manual link is offered again
 
     @property
     def active(self) -> bool:
@@ -223,8 +225,9 @@ class NetworkPublishing:
         return [o for o in self.outgoing if o.assignment == assignment_id and o.shown]
 
     def sending(self, assignment_id: int) -> bool:
-        """An answer of the assignment is on its way: no second button, no manual link."""
-        return any(o.active for o in self.of(assignment_id))
+        """An answer of the assignment is on its way: no second button, no manual link
+        (unless the queue does not move)."""
+        return any(o.active and not o.stalled for o in self.of(assignment_id))
 
 
 async def network_account(organisation_id: int, message: dict[str, Any]) -> dict[str, Any] | None:
@@ -263,8 +266,14 @@ async def network_publishing(organisation_id: int, message_id: int) -> NetworkPu
         .where((o.message == message_id) & (o.organisation == organisation_id))
         .order_by(o.id)
     )
+    now = clock.now()
     outgoing = [
-        view_of(OutgoingView, r, network_title=NETWORKS.get(r["network"], r["network"]))
+        view_of(
+            OutgoingView,
+            r,
+            network_title=NETWORKS.get(r["network"], r["network"]),
+            stalled=stalled(r["state"], r["next_attempt_at"], now),
+        )
         for r in rows
     ]
     return NetworkPublishing(await network_account(organisation_id, message), outgoing)

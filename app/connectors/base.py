@@ -5,7 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+import httpx
+
 from app.core.errors import UserError
+
+# Transport failures before a request could reach the network: nothing was sent. Any other
+# failure (a timeout waiting for the answer, a broken or garbled answer) may follow a post.
+NOT_SENT_ERRORS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+)
+
+
+def may_have_sent(error: Exception) -> bool:
+    """Could the failed request have been carried out by the network (`maybe_sent`)?"""
+    return not isinstance(error, NOT_SENT_ERRORS)
 
 
 class ConnectorError(UserError):

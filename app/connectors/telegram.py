@@ -19,6 +19,7 @@ from app.connectors.base import (
     Fetched,
     Incoming,
     ThreadContext,
+    may_have_sent,
 )
 
 API_BASE = "https://api.telegram.org"
@@ -28,15 +29,6 @@ POLL_WAIT_SECONDS = 1
 HTTP_TIMEOUT_SECONDS = 10.0
 PAGE_LIMIT = 100
 GROUP_TYPES = {"group", "supergroup"}
-# Failures before the request could reach Telegram: nothing was sent. Any other failure (a
-# timeout waiting for the answer, a garbled answer) may follow a message already posted.
-NOT_SENT_ERRORS = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.ProxyError,
-    httpx.UnsupportedProtocol,
-)
 
 
 class TelegramConnector:
@@ -59,7 +51,7 @@ class TelegramConnector:
         except (httpx.HTTPError, ValueError) as error:
             raise ConnectorError(
                 f"Telegram недоступен ({type(error).__name__}): проверьте сеть и адрес API.",
-                maybe_sent=not isinstance(error, NOT_SENT_ERRORS),
+                maybe_sent=may_have_sent(error),
             ) from error
         if not isinstance(body, dict) or not body.get("ok"):
             raise _refusal(body if isinstance(body, dict) else {})

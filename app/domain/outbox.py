@@ -40,6 +40,10 @@ MAX_ATTEMPTS = 10
 # the connector's call times out within seconds and the worker's job within two minutes.
 UNCONFIRMED_AFTER = timedelta(minutes=5)
 
+# A reply due this long ago and still queued: no worker takes it (none running?). The case
+# page then offers the manual link again, which cancels the queued reply.
+STALLED_AFTER = timedelta(minutes=5)
+
 UNCONFIRMED_RU = (
     "Не удалось подтвердить размещение: проверьте тред и разместите вручную или повторите."
 )
@@ -63,6 +67,11 @@ def next_attempt(attempts: int, now: datetime, retry_after: float | None = None)
 def unconfirmed(posting_since: datetime | None, now: datetime) -> bool:
     """An attempt that began this long ago and never ended: its worker died mid-call."""
     return posting_since is not None and now - posting_since >= UNCONFIRMED_AFTER
+
+
+def stalled(state: str, due_at: datetime | None, now: datetime) -> bool:
+    """Queued, due long ago, and not taken: the queue does not move."""
+    return state == OutgoingState.QUEUED and due_at is not None and now - due_at >= STALLED_AFTER
 
 
 def unknown_outcome_ru(error: str) -> str:

@@ -20,7 +20,7 @@ from app.cases.transaction import CaseError
 from app.connectors.accounts import publish_is_idempotent, publish_reply
 from app.connectors.base import ConnectorError
 from app.core import clock
-from app.db.tables import Assignment, Draft, Message, OutgoingReply, SocialAccount
+from app.db.tables import Assignment, Draft, Message, SocialAccount
 from app.domain.lifecycle import AssignmentAction, AssignmentState, Transition
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules, organisation_rules
@@ -177,12 +177,3 @@ async def _confirm(row: dict[str, Any], reply_id: str, url: str) -> str:
 async def _version(assignment_id: int) -> int:
     row = await Assignment.select(Assignment.version).where(Assignment.id == assignment_id).first()
     return int(row["version"]) if row else 0
-
-
-async def outgoing_row(outgoing_id: int, organisation_id: int) -> dict[str, Any] | None:
-    """One outgoing reply of the organisation."""
-    return (
-        await OutgoingReply.select()
-        .where((OutgoingReply.id == outgoing_id) & (OutgoingReply.organisation == organisation_id))
-        .first()
-    )

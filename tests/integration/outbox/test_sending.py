@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from app.cases import actions as cases
+from app.cases.publication import network_publishing
 from app.connectors.registry import CONNECTORS
 from app.core import clock
 from app.db.tables import Notification, Organisation, Publication, SocialAccount
@@ -228,24 +229,43 @@ async def test_intermediate_answers_and_clarifications_go_the_same_way(
     assert telegram.sent[-1]["reply_parameters"] == {"message_id": 202}
 
 
-async def test_the_manual_link_waits_for_the_network_and_then_supersedes_it(
+async def test_the_manual_link_takes_over_unless_the_network_is_posting_now(
     telegram: FakeTelegram,
 ) -> None:
     await connect(telegram)
     moving = Clock(clock.now())
-    telegram.refusals = [FORBIDDEN] * 5
     assignment_id, outgoing_id = await _queue()
     who = await publisher()
     link = "https://t.me/c/1234567890/9500"
-    with pytest.raises(cases.CaseError, match="уже отправляется"):
+    assert await queue.claim(outgoing_id, moving.now) is not None  # the worker is posting
+    with pytest.raises(cases.CaseError, match="сейчас размещается через сеть"):
         await cases.publish(who, assignment_id, await version_of(assignment_id), link)
-    assert await deliver(outgoing_id) == "refused"
+    assert await queue.refused(outgoing_id, "Telegram ответил: доступ запрещён.", 1, moving.now)
     await cases.publish(who, assignment_id, await version_of(assignment_id), link)
     assert (await outgoing(assignment_id))["state"] == "cancelled"
     moving.advance(hours=1)
     result = await outbox_pass()
     assert result.delivered == {} and result.announced == 0
     assert [p["url"] for p in await _publications(assignment_id)] == [link]
+
+
+async def test_a_queue_that_does_not_move_offers_the_manual_link_again(
+    telegram: FakeTelegram,
+) -> None:
+    await connect(telegram)
+    moving = Clock(clock.now())
+    assignment_id, outgoing_id = await _queue()
+    case_id = (await assignment(assignment_id))["message"]
+    organisation = await org_id("penza")
+    assert (await network_publishing(organisation, case_id)).sending(assignment_id)
+    moving.advance(minutes=6)  # no worker took it
+    shown = await network_publishing(organisation, case_id)
+    assert not shown.sending(assignment_id) and shown.of(assignment_id)[0].stalled
+    who = await publisher()
+    link = "https://t.me/c/1234567890/9501"
+    await cases.publish(who, assignment_id, await version_of(assignment_id), link)
+    assert await deliver(outgoing_id) == "not_due"  # a worker that comes back posts nothing
+    assert telegram.sent == [] and (await outgoing(assignment_id))["state"] == "cancelled"
 
 
 async def test_only_the_publisher_of_the_organisation_may_send(telegram: FakeTelegram) -> None:
