@@ -15,6 +15,7 @@ from arq.worker import create_worker
 import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.core.config import get_settings
 from app.core.outages import is_outage
+from app.outbox import replies
 from tasks.connectors import poll_connectors
 from tasks.heartbeat import heartbeat
 from tasks.media import SWEEP_MEDIA_CRON, sweep_media
@@ -44,6 +45,9 @@ async def startup(ctx: dict[str, Any]) -> None:
 
     if DB.pool is None:  # a reconnecting worker keeps the pool it had
         await DB.start_connection_pool(min_size=1, max_size=5)
+    # Whatever job stores a connector's message (a poll, a webhook's items), the author's
+    # reply to a clarification resumes the case.
+    replies.install()
     await heartbeat(ctx)
 
 
