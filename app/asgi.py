@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from app.core.config import PROJECT_ROOT, Settings, get_settings
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
         NotFoundException,
         PermissionDeniedException,
     )
+    from litestar.exceptions.http_exceptions import RequestEntityTooLarge
     from litestar.openapi import OpenAPIConfig
     from litestar.openapi.plugins import JsonRenderPlugin
     from litestar.plugins.htmx import HTMXPlugin
@@ -76,10 +78,12 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from app.cases.assignment_pages import AssignmentActionsController
     from app.cases.pages import CaseController
     from app.cases.queue_pages import RolePagesController
-    from app.core.redis import redis_from_settings
+    from app.connectors.hooks import receive_hook
+    from app.core.redis import job_queue_from_settings, redis_from_settings
     from app.intake.api import IntakeApiController
     from app.intake.entry_pages import ManualEntryController
     from app.intake.file_pages import FilesController
+    from app.intake.import_pages import ImportController
     from app.intake.topic_pages import TopicSuggestionsController
     from app.notify.live_stream import live
     from app.notify.pages import NotificationsController, live_me
@@ -101,6 +105,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
 
     settings = settings or get_settings()
     redis = redis_from_settings()
+    jobs = job_queue_from_settings()
 
     async def start_pool() -> None:
         if use_db_pool:
@@ -114,9 +119,13 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
 
             await DB.close_connection_pool()
         await redis.aclose()
+        await jobs.aclose()
 
     async def provide_redis() -> Redis:
         return redis
+
+    async def provide_jobs() -> ArqRedis:
+        return jobs
 
     return Litestar(
         route_handlers=[
@@ -128,6 +137,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             AssignmentActionsController,
             OutboxController,
             ManualEntryController,
+            ImportController,
             FilesController,
             TopicSuggestionsController,
             NotificationsController,
@@ -137,10 +147,11 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             VerifyController,
             live,
             healthz,
+            receive_hook,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
         ],
         guards=[access_guard],
-        dependencies={"redis": Provide(provide_redis)},
+        dependencies={"redis": Provide(provide_redis), "jobs": Provide(provide_jobs)},
         plugins=[HTMXPlugin()],
         template_config=TemplateConfig(
             directory=TEMPLATES_DIR,
@@ -156,8 +167,9 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
                 secure=settings.is_prod,
                 httponly=True,
                 samesite="lax",
-                # Tokens, not sessions; and /healthz must answer while Redis is down.
-                exclude=["^/api/", "^/healthz$", "^/static/"],
+                # Tokens (or a network's webhook secret), not sessions; and /healthz must
+                # answer while Redis is down.
+                exclude=["^/api/", "^/hooks/", "^/healthz$", "^/static/"],
             ).middleware,
         ],
         csrf_config=CSRFConfig(
@@ -166,7 +178,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             cookie_secure=settings.is_prod,
             cookie_samesite="strict",
             header_name="x-csrftoken",
-            exclude=["/api/"],
+            exclude=["/api/", "/hooks/"],
         ),
         stores={"sessions": RedisStore(redis, namespace="otklik-sessions")},
         exception_handlers={
@@ -174,6 +186,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             PermissionDeniedException: error_page,
             NotFoundException: error_page,
             RefusedInput: error_page,
+            RequestEntityTooLarge: error_page,
             ServerUnavailable: unavailable_page,
             HTTP_500_INTERNAL_SERVER_ERROR: internal_error_page,
         },

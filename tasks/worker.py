@@ -16,7 +16,7 @@ import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.core.config import get_settings
 from app.core.outages import is_outage
 from app.outbox import replies
-from tasks.connectors import poll_connectors
+from tasks.connectors import poll_connectors, process_inbox, sweep_inbox
 from tasks.heartbeat import heartbeat
 from tasks.media import SWEEP_MEDIA_CRON, sweep_media
 from tasks.outbox import deliver_due_replies, deliver_reply
@@ -75,6 +75,8 @@ class WorkerSettings:
         remind_immediate,
         sweep_media,
         poll_connectors,
+        process_inbox,
+        sweep_inbox,
         deliver_reply,
         deliver_due_replies,
     ]
@@ -85,8 +87,9 @@ class WorkerSettings:
         cron(sweep_timers, second=5, run_at_startup=True, unique=True, timeout=300),
         cron(send_emails, second=35, run_at_startup=False, unique=True, timeout=300),
         cron(poll_connectors, second=25, run_at_startup=True, unique=True, timeout=55),
+        cron(sweep_inbox, second=45, run_at_startup=True, unique=True, timeout=55),
         # Retries of replies the network refused, attempts cut off mid-call, the alert.
-        cron(deliver_due_replies, second=45, run_at_startup=True, unique=True, timeout=120),
+        cron(deliver_due_replies, second=55, run_at_startup=True, unique=True, timeout=120),
         cron(remind_immediate, second=50, run_at_startup=False, unique=True, timeout=120),
         # Reports are due at a working morning; every 10 minutes is prompt enough, and the
         # run at startup catches up a report that fell due while no worker ran.

@@ -15,8 +15,8 @@ from app.admin.common import (
     refuse,
     remove_or_deactivate,
 )
-from app.connectors.accounts import connect_account
-from app.connectors.base import ConnectedAccount, ConnectorError, token_name
+from app.connectors.accounts import READING_KEY_NETWORKS, connect_account, set_reading_key
+from app.connectors.base import ConnectedAccount, ConnectorError, reading_key_name, token_name
 from app.connectors.health import MODES, accounts_health
 from app.connectors.health import set_paused as pause_account
 from app.connectors.registry import CONNECTORS, connector_for
@@ -36,6 +36,7 @@ FIELDS = ("network", "name", "url", "external_id", "is_active", "mode", "api_bas
 CONNECTION = ("network", "external_id", "api_base", "mode")
 TOKEN_LIMIT = 4096
 TOKEN = "token"  # noqa: S105 (the form field's name)
+READING_KEY = "reading_key"
 
 
 @dataclass
@@ -50,6 +51,7 @@ class AccountForm:
     mode: str = "longpoll"
     api_base: str = ""
     token: str = ""
+    reading_key: str = ""  # VK's optional service key (reads the wall for thread context)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ async def page_context(rules: OrganisationRules) -> dict[str, Any]:
         "zone": zone_short(rules.calendar.tz.key, now),
         "connectable": {code: CONNECTORS[code].default_api_base for code in CONNECTORS},
         "modes": MODES,
-        "hooks_base": f"{get_settings().base_url}/hooks/",
+        "reading_key_networks": READING_KEY_NETWORKS,
+        "hooks_base": f"{get_settings().public_url}/hooks/",
     }
 
 
@@ -93,6 +96,12 @@ async def token_hint(organisation_id: int, account_id: int) -> str:
     """«задан, ••••1234» / «не задан»: all the page shows of an account's token."""
     await account(organisation_id, account_id)
     return await secret_hint(token_name(account_id))
+
+
+async def reading_key_hint(organisation_id: int, account_id: int) -> str:
+    """The same of the account's optional reading key (VK's service key)."""
+    await account(organisation_id, account_id)
+    return await secret_hint(reading_key_name(account_id))
 
 
 async def account(organisation_id: int, account_id: int) -> dict[str, Any]:
@@ -212,6 +221,13 @@ async def save_account(ctx: ActorContext, account_id: int | None, form: AccountF
             )
         except ConnectorError as error:
             raise refuse(TOKEN, error.message_ru) from error
+    if form.reading_key.strip():
+        if account_id is None:
+            raise refuse(READING_KEY, "Сервисный ключ сохраняется вместе с токеном сообщества.")
+        try:
+            await set_reading_key(account_id, values["network"], form.reading_key)
+        except ConnectorError as error:
+            raise refuse(READING_KEY, error.message_ru) from error
     async with SocialAccount._meta.db.transaction():
         if account_id is None:
             row = SocialAccount(organisation=ctx.organisation_id, **values)

@@ -144,6 +144,7 @@ def _account_form(data: dict[str, Any]) -> admin_accounts.AccountForm:
         mode=form_text(data, "mode", 20) or "longpoll",
         api_base=form_text(data, "api_base", 500),
         token=form_text(data, "token", admin_accounts.TOKEN_LIMIT),
+        reading_key=form_text(data, "reading_key", admin_accounts.TOKEN_LIMIT),
     )
 
 
@@ -169,6 +170,7 @@ class AdminAccountsController(Controller):
             row = await admin_accounts.account(rules.id, edit_id)
             form = admin_accounts.AccountForm(**{k: row[k] for k in admin_accounts.FIELDS})
         hint = await admin_accounts.token_hint(rules.id, edit_id) if edit_id else ""
+        key_hint = await admin_accounts.reading_key_hint(rules.id, edit_id) if edit_id else ""
         response = admin_page(
             request,
             rules,
@@ -179,6 +181,7 @@ class AdminAccountsController(Controller):
             form=form or admin_accounts.AccountForm(),
             errors=errors or {},
             token_hint=hint,
+            reading_key_hint=key_hint,
             check=check,
             **await admin_accounts.page_context(rules),
         )

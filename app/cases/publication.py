@@ -10,7 +10,7 @@ from typing import Any
 from app.cases.assignments import assignment_action, latest_draft
 from app.cases.drafting import close_pause
 from app.cases.transaction import MAX_COMMENT, CaseError, Outcome
-from app.connectors.accounts import connected_accounts
+from app.connectors.publishing import connected_accounts
 from app.core import clock
 from app.db.json_columns import json_value
 from app.db.rows import view_of

@@ -37,7 +37,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 async def _connect(args: argparse.Namespace, token: str, service_token: str = "") -> str:
     import app.db  # noqa: F401
-    from app.connectors.accounts import connect_account
+    from app.connectors.accounts import connect_account, set_reading_key
     from app.connectors.base import ConnectorError
     from app.identity.organisations import OrganisationNotFound, organisation_id_by_slug
 
@@ -46,15 +46,12 @@ async def _connect(args: argparse.Namespace, token: str, service_token: str = ""
         account_id, name = await connect_account(
             org_id, args.network, args.id, token, args.api_base, args.mode
         )
+        if service_token:
+            await set_reading_key(account_id, args.network, service_token)
     except OrganisationNotFound as error:
         raise SystemExit(f"Организация «{args.org}» не найдена.") from error
     except ConnectorError as error:
         raise SystemExit(f"Не подключено: {error.message_ru}") from error
-    if service_token:
-        from app.connectors.vk import service_token_name
-        from app.db.sealed import put_secret
-
-        await put_secret(service_token_name(account_id), service_token)
     return f"Подключено: «{name}» (аккаунт {account_id}, сеть {args.network})."
 
 
@@ -72,6 +69,8 @@ async def _list() -> list[str]:
         waits = f"ожиданий по лимиту: {a.rate_limit_waits}"
         if a.waiting(now) and a.rate_limited_until is not None:
             waits += f" (ждём до {a.rate_limited_until.isoformat(timespec='seconds')})"
+        if a.mode == "webhook":
+            waits += f"; в очереди вебхука: {a.inbox_pending}"
         error = f"; ошибка: {a.last_error}" if a.last_error else ""
         lines.append(
             f"{a.id}\t{a.organisation}\t{a.network}\t{a.external_id}\t«{a.name}»\t{a.mode}\t"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,16 +19,22 @@ from piccolo.columns import Column
 
 from app.connectors import health
 from app.connectors.base import (
+    LONGPOLL,
+    MODES,
+    WEBHOOK,
     ConnectedAccount,
     ConnectorError,
     Incoming,
     ThreadContext,
+    WebhookConnector,
+    reading_key_name,
     token_name,
 )
 from app.connectors.registry import CONNECTORS, connector_for
+from app.connectors.webhooks import set_delivery, webhook_secret_name
 from app.core import clock
-from app.db.sealed import get_secret, put_secret
-from app.db.tables import Message, Organisation, SocialAccount, StoredSecret
+from app.db.sealed import delete_secret, get_secret, put_secret
+from app.db.tables import Message, Organisation, SocialAccount
 from app.domain.intake import IncomingMessage, IntakeError, validate_incoming
 from app.identity.organisations import OrganisationRules, organisation_rules
 from app.intake import messages
@@ -76,7 +82,7 @@ async def connect_account(
     external_id: str,
     token: str,
     api_base: str = "",
-    mode: str = "longpoll",
+    mode: str = LONGPOLL,
     *,
     account_id: int | None = None,
     name: str = "",
@@ -88,9 +94,18 @@ async def connect_account(
     else the one with the same network and id, else a new one. Its name is `name` if given,
     else the network's. Connecting ends a failure streak (the token is new).
 
-    Connecting an official account in a network also adds the network to the organisation's
-    accepted ones (an administrator's act, like enabling it on «Организация и график»)."""
+    In webhook mode the network is then told (after the commit, so that it may call at once)
+    to call `webhook_url` with the account's webhook secret; if it refuses, what was stored
+    is undone. An account going back to long polling is unsubscribed. Connecting an official
+    account in a network also adds the network to the organisation's accepted ones (an
+    administrator's act, like enabling it on «Организация и график»)."""
+    if mode not in MODES:
+        raise ConnectorError(f"Режим «{mode}» не известен (есть: {', '.join(MODES)}).")
     connector = connector_for(network)
+    if mode == WEBHOOK and not isinstance(connector, WebhookConnector):
+        raise ConnectorError(
+            f"Сеть «{network}» пока не принимает вебхуки: подключите её в режиме {LONGPOLL}."
+        )
     probe = ConnectedAccount(0, organisation_id, network, external_id, api_base, token)
     checked_name = await connector.check(probe)
     async with SocialAccount._meta.db.transaction():
@@ -99,7 +114,8 @@ async def connect_account(
             if account_id is not None
             else (SocialAccount.network == network) & (SocialAccount.external_id == external_id)
         )
-        existing = await SocialAccount.select(SocialAccount.id).where(same).first()
+        existing = await SocialAccount.select().where(same).first()
+        old_token = await get_secret(token_name(int(existing["id"]))) if existing else None
         values: dict[Column | str, Any] = {
             SocialAccount.network: network,
             SocialAccount.external_id: external_id,
@@ -121,21 +137,85 @@ async def connect_account(
             await row.save()
             account_id = int(row.id)
         await put_secret(token_name(account_id), token)
-        await _accept_network(organisation_id, network)
+        added_network = await _accept_network(organisation_id, network)
+    # After the commit: a network may call the new address at once (VK's confirmation).
+    was_webhook = existing is not None and existing["mode"] == WEBHOOK
+    try:
+        await set_delivery(connector, replace(probe, id=account_id), mode, was_webhook)
+    except ConnectorError:
+        await _undo_connect(organisation_id, account_id, existing, old_token, added_network)
+        raise
     return account_id, checked_name
 
 
-async def _accept_network(organisation_id: int, network: str) -> None:
+# Networks whose connector reads with a second, optional key (VK: the app's service key reads
+# the wall, which a community key may not — see app.connectors.vk).
+READING_KEY_NETWORKS = ("vk",)
+
+
+async def set_reading_key(account_id: int, network: str, key: str) -> None:
+    """Store (sealed) the account's reading key; a network without one refuses it."""
+    if network not in READING_KEY_NETWORKS:
+        raise ConnectorError("Сервисный ключ нужен только для ВКонтакте.")
+    key = key.strip()
+    if not key or len(key) > 4096 or any(c.isspace() for c in key):
+        raise ConnectorError("Сервисный ключ: одна строка без пробелов, до 4096 символов.")
+    await put_secret(reading_key_name(account_id), key)
+
+
+# What connecting changes of an existing row (and puts back if the network refuses).
+CONNECT_COLUMNS = (
+    "network",
+    "external_id",
+    "name",
+    "api_base",
+    "mode",
+    "is_active",
+    "paused",
+    "last_error",
+    "auth_failed_at",
+)
+
+
+async def _undo_connect(
+    organisation_id: int,
+    account_id: int,
+    before: dict[str, Any] | None,
+    old_token: str | None,
+    added_network: str,
+) -> None:
+    """The network refused the (un)subscription: back to what was stored before."""
+    async with SocialAccount._meta.db.transaction():
+        if before is None:
+            await SocialAccount.delete().where(SocialAccount.id == account_id)
+            await delete_secret(token_name(account_id))
+            await delete_secret(webhook_secret_name(account_id))
+        else:
+            await SocialAccount.update({c: before[c] for c in CONNECT_COLUMNS}).where(
+                SocialAccount.id == account_id
+            )
+            if old_token:
+                await put_secret(token_name(account_id), old_token)
+        if added_network:
+            await _accept_network(organisation_id, network=added_network, accept=False)
+
+
+async def _accept_network(organisation_id: int, network: str, accept: bool = True) -> str:
+    """Add the network to the organisation's accepted ones (or take it back); the network if
+    that changed anything, else ""."""
     org = (
         await Organisation.select(Organisation.enabled_networks)
         .where(Organisation.id == organisation_id)
         .first()
     )
     enabled = list((org or {}).get("enabled_networks") or [])
-    if network not in enabled:
-        await Organisation.update({Organisation.enabled_networks: [*enabled, network]}).where(
-            Organisation.id == organisation_id
-        )
+    if (network in enabled) == accept:
+        return ""
+    changed = [*enabled, network] if accept else [n for n in enabled if n != network]
+    await Organisation.update({Organisation.enabled_networks: changed}).where(
+        Organisation.id == organisation_id
+    )
+    return network
 
 
 async def _account(row: dict[str, object]) -> ConnectedAccount:
@@ -149,6 +229,12 @@ async def _account(row: dict[str, object]) -> ConnectedAccount:
         token=token,
         cursor=str(row["cursor"] or ""),
     )
+
+
+async def connected_account(account_id: int) -> ConnectedAccount | None:
+    """The account as its connector sees it (token included), or None."""
+    row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
+    return None if row is None else await _account(row)
 
 
 async def poll_account(account_id: int) -> PollResult:
@@ -279,13 +365,14 @@ async def _failed(account_id: int, error: str, stored: int = 0, skipped: int = 0
 
 async def poll_all() -> list[PollResult]:
     """One pass over every active, unpaused long-polling account of a network that has a
-    connector, except those a network asked to wait (rate limit) until later."""
+    connector, except those a network asked to wait (rate limit) until later. Webhook-mode
+    accounts are not polled: the network calls them (see app.connectors.inbox)."""
     rows = (
         await SocialAccount.select(SocialAccount.id)
         .where(
             (SocialAccount.is_active == True)  # noqa: E712 (a SQL expression)
             & (SocialAccount.paused == False)  # noqa: E712
-            & (SocialAccount.mode == "longpoll")
+            & (SocialAccount.mode == LONGPOLL)
             & SocialAccount.network.is_in(list(CONNECTORS))
             & (
                 SocialAccount.rate_limited_until.is_null()
@@ -307,31 +394,3 @@ async def publish_reply(account_id: int, thread: str, text: str, key: str) -> tu
     if not account.token:
         raise ConnectorError("Аккаунт не подключён к сети (токен не задан): разместите вручную.")
     return await connector_for(account.network).publish(account, thread, text, key)
-
-
-def publish_is_idempotent(network: str) -> bool:
-    """Does the network's connector post a reply once however often it is asked with the
-    same key (see `base.Connector`)?"""
-    connector = CONNECTORS.get(network)
-    return bool(getattr(connector, "idempotent_publish", False))
-
-
-async def connected_accounts(organisation_id: int, network: str) -> list[dict[str, Any]]:
-    """The organisation's accounts an answer can be posted through now (id, name): active,
-    not paused, of a network whose connector posts replies, with a stored token."""
-    connector = CONNECTORS.get(network)
-    if connector is None or not getattr(connector, "publishes", True):
-        return []
-    rows = await SocialAccount.select(SocialAccount.id, SocialAccount.name).where(
-        (SocialAccount.organisation == organisation_id)
-        & (SocialAccount.network == network)
-        & SocialAccount.is_active.eq(True)
-        & SocialAccount.paused.eq(False)
-    )
-    if not rows:
-        return []
-    tokens = await StoredSecret.select(StoredSecret.name).where(
-        StoredSecret.name.is_in([token_name(int(r["id"])) for r in rows])
-    )
-    held = {t["name"] for t in tokens}
-    return [r for r in rows if token_name(int(r["id"])) in held]

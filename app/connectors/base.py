@@ -70,7 +70,18 @@ def token_name(account_id: int) -> str:
     return f"network/{account_id}/token"
 
 
+def reading_key_name(account_id: int) -> str:
+    """The stored secret holding an account's optional reading key (VK's service key)."""
+    return f"network/{account_id}/service_token"
+
+
 ItemKind = Literal["message", "edit", "delete"]
+
+# How an account's items come in: the worker asks the network (long polling, the default,
+# works from an intranet), or the network calls the portal (`POST /hooks/<account id>`).
+LONGPOLL = "longpoll"
+WEBHOOK = "webhook"
+MODES = (LONGPOLL, WEBHOOK)
 
 
 @dataclass(frozen=True)
@@ -144,7 +155,11 @@ class Connector(Protocol):
 @dataclass(frozen=True)
 class WebhookReply:
     """What the web answers the network at once (status, body), and the items it carried
-    for the worker to store (the web never stores them itself)."""
+    for the worker to store (the web never stores them itself, it puts them in the inbox).
+
+    Each item's `cursor_after` should be the network's id of the event (Telegram
+    `update_id`, VK `event_id`): the inbox keeps one row per account, event id and content,
+    so a network repeating a call adds nothing (and items without an id still differ)."""
 
     status: int
     body: str
@@ -164,5 +179,8 @@ class WebhookConnector(Protocol):
         ...
 
     async def subscribe(self, account: ConnectedAccount, url: str, secret: str) -> None:
-        """Tell the network to call `url` (setWebhook, subscriptions…); ConnectorError if not."""
+        """Tell the network to call `url` (setWebhook, subscriptions…); ConnectorError if not.
+
+        A connector may also have `unsubscribe(account)`, called when an account goes back
+        to long polling (Telegram refuses getUpdates while a webhook is set)."""
         ...

@@ -7,7 +7,8 @@ backlog, pausing; the list behind the «Аккаунты» page and `otklik conn
   tells the organisation's administrators and specialists, once; a successful poll or a new
   connection ends the streak.
 - The backlog of an account: the messages that came in through it and are still in
-  «Новые» (collected, not yet screened by the specialist).
+  «Новые» (collected, not yet screened by the specialist); in webhook mode also what waits
+  in the inbox for the worker (`inbox_pending`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 
 from app.connectors.base import token_name
 from app.core import clock, links
-from app.db.tables import Message, SocialAccount, StoredSecret
+from app.db.tables import Message, NetworkEvent, SocialAccount, StoredSecret
 from app.domain.networks import NETWORKS
 from app.domain.roles import Role
 from app.identity.organisations import organisation_rules
@@ -120,6 +121,7 @@ class AccountHealth:
     rate_limit_waits: int
     rate_limited_until: datetime | None
     token_refused: bool
+    inbox_pending: int = 0  # webhook calls received, not yet stored by the worker
 
     def waiting(self, now: datetime) -> bool:
         """The network's wait is not over: the account is skipped until then."""
@@ -151,6 +153,18 @@ async def backlogs(account_ids: list[int]) -> dict[int, int]:
     return {int(r["source_account"]): int(r["n"]) for r in rows}
 
 
+async def inbox_pending(account_ids: list[int]) -> dict[int, int]:
+    """Per account: webhook calls in the inbox not yet stored (app.connectors.inbox)."""
+    if not account_ids:
+        return {}
+    rows = await NetworkEvent.raw(
+        "SELECT account, count(*) AS n FROM network_event "
+        "WHERE processed_at IS NULL AND account = ANY({}) GROUP BY account",
+        account_ids,
+    )
+    return {int(r["account"]): int(r["n"]) for r in rows}
+
+
 async def accounts_health(organisation_id: int | None = None) -> list[AccountHealth]:
     """The accounts of one organisation (None: of all, by organisation) with their health."""
     query = SocialAccount.select(
@@ -166,6 +180,7 @@ async def accounts_health(organisation_id: int | None = None) -> list[AccountHea
     )
     connected = {names[r["name"]] for r in stored}
     backlog = await backlogs(ids)
+    pending = await inbox_pending(ids)
     return [
         AccountHealth(
             id=int(r["id"]),
@@ -184,6 +199,7 @@ async def accounts_health(organisation_id: int | None = None) -> list[AccountHea
             rate_limit_waits=int(r["rate_limit_waits"] or 0),
             rate_limited_until=r["rate_limited_until"],
             token_refused=r["auth_failed_at"] is not None,
+            inbox_pending=pending.get(int(r["id"]), 0),
         )
         for r in rows
     ]

@@ -2,12 +2,16 @@
 
 Comments to an official channel's posts arrive in its linked discussion group as replies to
 the automatic forward of the post; the connected account's id is that group's chat id.
-Long polling (`getUpdates` with `offset`, `timeout`, `allowed_updates`), replies with
-`sendMessage` and `reply_parameters`. https://core.telegram.org/bots/api
+Long polling (`getUpdates` with `offset`, `timeout`, `allowed_updates`) or a webhook
+(`setWebhook` with `secret_token`, sent back in `X-Telegram-Bot-Api-Secret-Token`); one
+normaliser of an Update serves both. Replies with `sendMessage` and `reply_parameters`.
+https://core.telegram.org/bots/api
 """
 
 from __future__ import annotations
 
+import hmac
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +22,9 @@ from app.connectors.base import (
     ConnectorError,
     Fetched,
     Incoming,
+    ItemKind,
     ThreadContext,
+    WebhookReply,
     may_have_sent,
 )
 
@@ -29,6 +35,7 @@ POLL_WAIT_SECONDS = 1
 HTTP_TIMEOUT_SECONDS = 10.0
 PAGE_LIMIT = 100
 GROUP_TYPES = {"group", "supergroup"}
+SECRET_HEADER = "x-telegram-bot-api-secret-token"  # noqa: S105 (a header name)
 
 
 class TelegramConnector:
@@ -78,13 +85,37 @@ class TelegramConnector:
         new_cursor = cursor
         for update in sorted(updates or [], key=lambda u: int(u["update_id"])):
             new_cursor = str(int(update["update_id"]) + 1)
-            message = update.get("message") or update.get("edited_message")
-            if not isinstance(message, dict):
-                continue  # an update that carries no message
-            raw = _incoming(account, message)
-            if raw is not None:
-                items.append(Incoming(raw, new_cursor, thread=_thread(message)))
+            item = update_item(account, update, new_cursor)
+            if item is not None:
+                items.append(item)
         return Fetched(items=items, cursor=new_cursor)
+
+    async def receive(
+        self, account: ConnectedAccount, headers: dict[str, str], body: bytes, secret: str
+    ) -> WebhookReply:
+        """One Update pushed by Telegram: 403 without our secret token, 400 if it is not an
+        Update; else 200 at once, with the item (its key: the update_id) for the worker."""
+        given = headers.get(SECRET_HEADER, "")
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+            return WebhookReply(403, "")
+        try:
+            update = json.loads(body)
+            item = update_item(account, update, str(int(update["update_id"])))
+        except (ValueError, TypeError, KeyError):
+            return WebhookReply(400, "")
+        return WebhookReply(200, "", items=[item] if item is not None else [])
+
+    async def subscribe(self, account: ConnectedAccount, url: str, secret: str) -> None:
+        """`setWebhook`: Telegram will POST every Update to `url` with our secret token."""
+        await self._call(
+            account,
+            "setWebhook",
+            {"url": url, "secret_token": secret, "allowed_updates": ALLOWED_UPDATES},
+        )
+
+    async def unsubscribe(self, account: ConnectedAccount) -> None:
+        """`deleteWebhook`, so that `getUpdates` works again (Telegram answers 409 until)."""
+        await self._call(account, "deleteWebhook", {})
 
     async def publish(
         self, account: ConnectedAccount, thread: str, text: str, key: str
@@ -105,6 +136,22 @@ class TelegramConnector:
         )
         reply_id = int(sent["message_id"])
         return f"{sent['chat']['id']}:{reply_id}", message_url(sent["chat"], reply_id)
+
+
+def update_item(account: ConnectedAccount, update: Any, cursor_after: str) -> Incoming | None:
+    """The item an Update carries (long poll and webhook alike), or None: an update of
+    another kind, or a message that is not the citizens' word."""
+    if not isinstance(update, dict):
+        return None
+    edited = "message" not in update
+    message = update.get("message") or update.get("edited_message")
+    if not isinstance(message, dict):
+        return None
+    raw = _incoming(account, message)
+    if raw is None:
+        return None
+    kind: ItemKind = "edit" if edited else "message"
+    return Incoming(raw=raw, cursor_after=cursor_after, kind=kind, thread=_thread(message))
 
 
 def _incoming(account: ConnectedAccount, message: dict[str, Any]) -> dict[str, Any] | None:
@@ -181,6 +228,11 @@ def _refusal(body: dict[str, Any]) -> ConnectorError:
     if code == 409:
         return ConnectorError(
             "Telegram ответил: у бота включён вебхук (409) — отключите его для long polling."
+        )
+    if code == 400 and "webhook" in description.lower():
+        return ConnectorError(
+            "Telegram не принял адрес вебхука (400): нужен HTTPS-адрес на порту 443, 80, 88 "
+            f"или 8443 — проверьте OTKLIK_PUBLIC_URL. {description}"
         )
     if code == 429:
         return ConnectorError(

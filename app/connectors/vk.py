@@ -29,7 +29,13 @@ from typing import Any
 
 import httpx
 
-from app.connectors.base import ConnectedAccount, ConnectorError, Fetched, WebhookReply
+from app.connectors.base import (
+    ConnectedAccount,
+    ConnectorError,
+    Fetched,
+    WebhookReply,
+    reading_key_name,
+)
 from app.connectors.vk_events import (
     comment_url,
     conversation_url,
@@ -53,11 +59,6 @@ EVENTS = ("wall_reply_new", "wall_reply_edit", "wall_reply_delete", "wall_post_n
 BACKFILL_DEFAULT = timedelta(days=1)  # when nothing was ever stored from the account
 MAX_WEBHOOK_BODY = 1_000_000
 CALLBACK_TITLE = "Otklik"
-
-
-def service_token_name(account_id: int) -> str:
-    """The stored secret holding the VK app's service key (optional, reads the wall)."""
-    return f"network/{account_id}/service_token"
 
 
 def confirmation_name(account_id: int) -> str:
@@ -347,7 +348,7 @@ async def _request(
 
 
 async def _service_token(account: ConnectedAccount) -> str:
-    return (await get_secret(service_token_name(account.id)) or "") if account.id else ""
+    return (await get_secret(reading_key_name(account.id)) or "") if account.id else ""
 
 
 async def _last_event_at(account: ConnectedAccount) -> datetime:

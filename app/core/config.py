@@ -40,6 +40,9 @@ class Settings:
     # The AES-GCM key file of secrets at rest (OTKLIK_KEY_FILE; dev/test: var/secrets.key;
     # prod without it: a key derived from SECRET_KEY). See app.core.keyring.
     key_file: Path | None = None
+    # The address networks call in webhook mode (OTKLIK_PUBLIC_URL; default BASE_URL): an
+    # intranet portal publishes only /hooks/ through a reverse proxy at this address.
+    public_url: str = ""
 
     @property
     def is_prod(self) -> bool:
@@ -89,6 +92,7 @@ def get_settings() -> Settings:
     var_dir = Path(os.environ.get("OTKLIK_VAR_DIR") or PROJECT_ROOT / "var").resolve()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
+    base_url = os.environ.get("BASE_URL", f"http://{host}:{port}").rstrip("/")
     return Settings(
         env=env,
         database_url=os.environ.get("DATABASE_URL") or None,
@@ -104,9 +108,10 @@ def get_settings() -> Settings:
         smtp_password=os.environ.get("SMTP_PASSWORD") or None,
         smtp_from=os.environ.get("SMTP_FROM", "otklik@localhost"),
         smtp_tls=_flag("SMTP_TLS", False),
-        base_url=os.environ.get("BASE_URL", f"http://{host}:{port}").rstrip("/"),
+        base_url=base_url,
         trusted_proxies=frozenset(
             p.strip() for p in os.environ.get("OTKLIK_TRUSTED_PROXIES", "").split(",") if p.strip()
         ),
         key_file=_key_file(env, var_dir),
+        public_url=(os.environ.get("OTKLIK_PUBLIC_URL", "").strip() or base_url).rstrip("/"),
     )

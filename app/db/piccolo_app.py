@@ -5,7 +5,15 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig, table_finder
 
 # The modules of app/db/tables/ (each declares its own tables; __init__ only re-exports).
-TABLE_AREAS = ("organisation", "cases", "oversight", "reports", "secrets")
+TABLE_AREAS = (
+    "organisation",
+    "cases",
+    "oversight",
+    "reports",
+    "secrets",
+    "imports",
+    "connectors",
+)
 
 APP_CONFIG = AppConfig(
     app_name="otklik",

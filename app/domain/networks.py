@@ -109,3 +109,12 @@ def publication_link_problem(network: str, message_url: str, link: str) -> str |
             "отвечает (ссылка на сообщение в карточке)."
         )
     return None
+
+
+def network_of_url(url: str) -> str | None:
+    """The network whose public address `url` is (by its host), or None."""
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:  # an unbalanced [ in the host part
+        return None
+    return _host_network(host) if host else None

@@ -17,8 +17,9 @@ from typing import Any
 from app.cases.assignments import assignment_action, latest_draft
 from app.cases.publication import network_account, record_publication
 from app.cases.transaction import CaseError
-from app.connectors.accounts import publish_is_idempotent, publish_reply
+from app.connectors.accounts import publish_reply
 from app.connectors.base import ConnectorError
+from app.connectors.publishing import publish_is_idempotent
 from app.core import clock
 from app.db.tables import Assignment, Draft, Message, SocialAccount
 from app.domain.lifecycle import AssignmentAction, AssignmentState, Transition

@@ -17,7 +17,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from app.connectors.accounts import publish_is_idempotent
+from app.connectors.publishing import publish_is_idempotent
 from app.core import clock
 from app.deadlines.sweep import alert_settings
 from app.deadlines.texts import case_url, when

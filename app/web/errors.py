@@ -21,6 +21,12 @@ from app.core.outages import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, which_ser
 log = logging.getLogger("otklik.web")
 
 
+TOO_LARGE_RU = (
+    "Запрос больше допустимого размера: уменьшите файл (или разделите его на части) "
+    "и отправьте снова."
+)
+
+
 class RefusedInput(ClientException):
     """A request that cannot be right whatever the data (a NUL byte): 400, reason in Russian."""
 
@@ -36,11 +42,18 @@ def error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         if isinstance(request, HTMXRequest) and request.htmx:
             return ClientRedirect(target)
         return Redirect(target)
-    titles = {400: "Неверный запрос", 403: "Доступ запрещён", 404: "Страница не найдена"}
+    titles = {
+        400: "Неверный запрос",
+        403: "Доступ запрещён",
+        404: "Страница не найдена",
+        413: "Слишком большой файл",
+    }
     status = exc.status_code
     message = exc.detail if status in (403,) else "Такой страницы нет."
     if isinstance(exc, RefusedInput):
         message = exc.detail
+    elif status == 413:
+        message = TOO_LARGE_RU
     elif status not in titles or status == 400:
         message = "Запрос не может быть выполнен."
     if _wants_json(request):

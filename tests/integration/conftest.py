@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
 import pytest
@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 
 from app.asgi import create_app
 from app.core import clock
+from app.core.config import get_settings
 from app.db.piccolo_app import APP_CONFIG
 from app.demo.seed import load_demo
 
@@ -94,6 +95,19 @@ async def demo() -> None:
             await _restore_tables(conn, _demo_snapshot)
     finally:
         await conn.close()
+
+
+# The address networks call in webhook mode, in tests (HTTPS: what Telegram requires).
+PUBLIC_URL = "https://hooks.otklik.example.ru"
+
+
+@pytest.fixture
+def public_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """OTKLIK_PUBLIC_URL set to PUBLIC_URL for the test."""
+    monkeypatch.setenv("OTKLIK_PUBLIC_URL", PUBLIC_URL)
+    get_settings.cache_clear()
+    yield PUBLIC_URL
+    get_settings.cache_clear()
 
 
 @pytest.fixture

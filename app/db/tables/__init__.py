@@ -10,6 +10,8 @@ from app.db.tables.cases import (
     OutgoingReply,
     Publication,
 )
+from app.db.tables.connectors import NetworkEvent
+from app.db.tables.imports import ImportBatch, ImportMapping
 from app.db.tables.organisation import (
     Absence,
     ApiToken,
@@ -35,9 +37,12 @@ __all__ = [
     "Draft",
     "Event",
     "ImmediateReport",
+    "ImportBatch",
+    "ImportMapping",
     "Membership",
     "Message",
     "Network",
+    "NetworkEvent",
     "Notification",
     "NotificationPreference",
     "Organisation",

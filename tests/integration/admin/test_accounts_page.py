@@ -18,6 +18,7 @@ from app.identity.accounts import create_user
 from app.identity.passwords import cached_hash
 from tests.integration.admin.test_admin import HTML, PENZA, admin_client, post, second_browser
 from tests.integration.cases_helpers import org_id
+from tests.integration.conftest import PUBLIC_URL
 from tests.integration.connectors.fake_telegram import GROUP_ID, FakeTelegram, serve
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -136,6 +137,7 @@ async def test_saving_with_a_token_connects_and_the_token_never_comes_back(
         assert telegram.token not in body and telegram.token.split(":")[1] not in body, path
 
 
+@pytest.mark.usefixtures("public_url")
 async def test_webhook_mode_shows_the_address_the_network_calls(
     client: AsyncTestClient[Litestar], telegram: FakeTelegram
 ) -> None:
@@ -144,8 +146,10 @@ async def test_webhook_mode_shows_the_address_the_network_calls(
     assert saved.status_code == 302
     row = await _only_account()
     assert row["mode"] == "webhook"
+    url = f"{PUBLIC_URL}/hooks/{row['id']}"
+    assert telegram.webhook["url"] == url  # the network was told, with the account's secret
     page = await client.get(ACCOUNTS, headers=HTML)
-    assert f"/hooks/{row['id']}</code>" in page.text and "вебхук" in page.text
+    assert f"{url}</code>" in page.text and "вебхук" in page.text
     assert await poll_all() == []  # the network calls the portal: nothing to poll
 
 
@@ -209,3 +213,37 @@ async def test_a_specialist_and_another_organisations_admin_are_refused(
     row = await SocialAccount.select().where(SocialAccount.id == account_id).first()
     assert row is not None and row["paused"] is False and row["organisation"] == parfino
     assert [m for m, _ in telegram.requests] == ["getMe"]  # the connection itself only
+
+
+async def test_a_vk_community_is_connected_with_its_optional_service_key(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    from app.connectors.base import reading_key_name
+    from tests.integration.connectors import fake_vk
+
+    for vk in fake_vk.serve(fake_vk.FakeVk()):
+        token = await admin_client(client)
+        form = {
+            "network": "vk",
+            "external_id": str(fake_vk.GROUP_ID),
+            "token": vk.token,
+            "reading_key": vk.service_token,
+            "mode": "longpoll",
+            "api_base": vk.base_url,
+            "name": "",
+            "url": "",
+            "is_active": "1",
+        }
+        saved = await post(client, token, ACCOUNTS, form)
+        assert saved.status_code in (302, 303), saved.text
+        account = await _only_account()
+        assert await get_secret(reading_key_name(account["id"])) == vk.service_token
+        page = await client.get(f"{ACCOUNTS}/{account['id']}", headers=HTML)
+        assert "Сервисный ключ приложения ВКонтакте" in page.text
+        assert vk.service_token not in page.text and vk.token not in page.text
+        assert "Сохранён: задан, ••••" in page.text
+        # A key with spaces is refused in Russian, the stored one stays.
+        edit = {**form, "name": account["name"], "token": "", "reading_key": "two words"}
+        refused = await post(client, token, f"{ACCOUNTS}/{account['id']}", edit)
+        assert "одна строка без пробелов" in refused.text
+        assert await get_secret(reading_key_name(account["id"])) == vk.service_token

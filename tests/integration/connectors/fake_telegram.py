@@ -3,12 +3,17 @@
 Payloads follow https://core.telegram.org/bots/api: every answer is `{"ok": true,
 "result": …}` or `{"ok": false, "error_code": …, "description": …}`; `getUpdates` returns
 Update objects with `update_id` ≥ `offset` (an offset confirms every earlier update, which
-the server then forgets); `sendMessage` returns the sent Message.
+the server then forgets); `sendMessage` returns the sent Message. `setWebhook` (an HTTPS
+`url`, an optional `secret_token` of 1-256 characters A-Z a-z 0-9 _ -) and `deleteWebhook`
+answer `true`; while a webhook is set, `getUpdates` answers 409, as the real Bot API does.
+`webhook_call` is what Telegram would POST to the webhook: the Update as JSON, with the
+secret token in `X-Telegram-Bot-Api-Secret-Token`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +23,7 @@ from tests.integration.connectors.fake_http import serve_asgi
 
 GROUP_ID = -1001234567890  # a supergroup: the channel's linked discussion group
 CHANNEL_ID = -1009876543210
+SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 BOT = {"id": 7000001, "is_bot": True, "first_name": "Отклик Пенза", "username": "otklik_penza_bot"}
 
 
@@ -36,12 +42,22 @@ class FakeTelegram:
     refusals: list[tuple[int, str]] = field(default_factory=list)
     # The next sendMessage calls post the message but the answer is lost (a gateway's 502).
     lost_answers: int = 0
+    webhook: dict[str, Any] = field(default_factory=dict)  # setWebhook's parameters, if set
 
     def push(self, kind: str, message: dict[str, Any]) -> int:
         """Queue an update carrying `message` as `kind` (message, edited_message)."""
         self.next_update_id += 1
         self.updates.append({"update_id": self.next_update_id, kind: message})
         return self.next_update_id
+
+    def webhook_call(self, kind: str, message: dict[str, Any]) -> tuple[dict[str, str], bytes]:
+        """The headers and body of Telegram's POST to the webhook for a new update."""
+        self.next_update_id += 1
+        update = {"update_id": self.next_update_id, kind: message}
+        headers = {"content-type": "application/json"}
+        if self.webhook.get("secret_token"):
+            headers["x-telegram-bot-api-secret-token"] = self.webhook["secret_token"]
+        return headers, json.dumps(update).encode()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -71,6 +87,18 @@ class FakeTelegram:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         if method == "getMe":
             return 200, {"ok": True, "result": BOT}
+        if method == "setWebhook":
+            return self.set_webhook(payload)
+        if method == "deleteWebhook":
+            self.webhook = {}
+            return 200, {"ok": True, "result": True, "description": "Webhook was deleted"}
+        if method == "getUpdates" and self.webhook:
+            return 409, {
+                "ok": False,
+                "error_code": 409,
+                "description": "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            }
         if method == "getUpdates":
             offset = payload.get("offset")
             if offset is not None:  # confirmed updates are forgotten
@@ -95,6 +123,23 @@ class FakeTelegram:
                 return 502, b"<html>502 Bad Gateway</html>"
             return 200, {"ok": True, "result": message}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+
+    def set_webhook(self, payload: dict[str, Any]) -> tuple[int, Any]:
+        url = str(payload.get("url", ""))
+        secret = payload.get("secret_token")
+        if not url:
+            self.webhook = {}
+            return 200, {"ok": True, "result": True, "description": "Webhook was deleted"}
+        if not url.startswith("https://"):
+            return _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        if secret is not None and not SECRET_TOKEN.match(str(secret)):
+            return _bad_request("secret token contains unallowed characters")
+        self.webhook = dict(payload)
+        return 200, {"ok": True, "result": True, "description": "Webhook was set"}
+
+
+def _bad_request(description: str) -> tuple[int, Any]:
+    return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
 
 
 def group_comment(

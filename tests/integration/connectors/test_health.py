@@ -171,10 +171,12 @@ async def test_connect_in_webhook_mode_from_the_console(
     result = otklik(
         "connect", "telegram", "--org", "parfino", "--id", str(GROUP_ID), "--token-file",
         str(token_file), "--api-base", telegram.base_url, "--mode", "webhook",
+        env={"OTKLIK_PUBLIC_URL": "https://otklik.example.ru"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     [row] = await SocialAccount.select()
     assert row["mode"] == "webhook" and row["api_base"] == telegram.base_url
+    assert telegram.webhook["url"] == f"https://otklik.example.ru/hooks/{row['id']}"
     assert await poll_all() == []  # the network calls the portal
     listed = otklik("connectors").stdout
     assert f"{row['id']}\tparfino\ttelegram" in listed and "\twebhook\t" in listed

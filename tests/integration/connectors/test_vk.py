@@ -11,8 +11,8 @@ import pytest
 
 from app.connectors import accounts
 from app.connectors.accounts import connect_account, poll_all
-from app.connectors.base import ConnectorError
-from app.connectors.vk import API_VERSION, service_token_name
+from app.connectors.base import ConnectorError, reading_key_name
+from app.connectors.vk import API_VERSION
 from app.db.json_columns import json_value
 from app.db.sealed import get_secret, put_secret
 from app.db.tables import Event, Organisation, SocialAccount
@@ -34,7 +34,7 @@ async def _connect(vk: FakeVk, *, service: bool = True) -> tuple[int, int]:
     org_id = await organisation_id_by_slug("penza")
     account_id, _ = await connect_account(org_id, "vk", str(GROUP_ID), vk.token, vk.base_url)
     if service:
-        await put_secret(service_token_name(account_id), vk.service_token)
+        await put_secret(reading_key_name(account_id), vk.service_token)
     [result] = await poll_all()
     assert result.error == ""
     return org_id, account_id

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from app.connectors.accounts import connect_account, publish_reply, store_item
-from app.connectors.base import ConnectedAccount, ConnectorError
+from app.connectors.base import ConnectedAccount, ConnectorError, reading_key_name
 from app.connectors.registry import connector_for
-from app.connectors.vk import VkConnector, confirmation_name, service_token_name
+from app.connectors.vk import VkConnector, confirmation_name
 from app.db.sealed import get_secret, put_secret
 from app.db.tables import Message, Publication, SocialAccount
 from app.identity.organisations import organisation_id_by_slug, organisation_rules
@@ -165,7 +165,7 @@ async def test_connect_vk_from_the_console(vk: FakeVk, tmp_path: Path) -> None:
     assert f"Подключено: «{GROUP['name']}»" in result.stdout
     account = await SocialAccount.select().where(SocialAccount.network == "vk").first()
     assert account is not None
-    assert await get_secret(service_token_name(account["id"])) == vk.service_token
+    assert await get_secret(reading_key_name(account["id"])) == vk.service_token
     result = otklik(
         "connect", "nosuch", "--org", "penza", "--id", "1", "--token-file", str(token_file)
     )

@@ -70,3 +70,12 @@ def test_project_root_holds_templates_static_and_migrations() -> None:
     assert (PROJECT_ROOT / "templates" / "base.html").is_file()
     assert (PROJECT_ROOT / "static").is_dir()
     assert (PROJECT_ROOT / "migrations").is_dir()
+
+
+def test_the_webhook_address_defaults_to_the_base_url(fresh_settings, monkeypatch) -> None:
+    monkeypatch.setenv("BASE_URL", "https://otklik.example.ru/")
+    monkeypatch.delenv("OTKLIK_PUBLIC_URL", raising=False)
+    assert get_settings().public_url == "https://otklik.example.ru"
+    monkeypatch.setenv("OTKLIK_PUBLIC_URL", " https://hooks.example.ru/ ")
+    get_settings.cache_clear()
+    assert get_settings().public_url == "https://hooks.example.ru"
