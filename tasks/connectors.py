@@ -12,22 +12,26 @@ from typing import Any
 
 from app.connectors import inbox
 from app.connectors.accounts import poll_all
+from app.outbox import replies
 
 
 async def poll_connectors(ctx: dict[str, Any]) -> int:
     """Poll every active connected account once; returns how many messages were stored."""
+    replies.install()  # the author's reply to a clarification resumes the case
     results = await poll_all()
     return sum(r.stored for r in results)
 
 
 async def process_inbox(ctx: dict[str, Any], account_id: int | None = None) -> int:
     """Store what webhooks brought for the account (enqueued by `POST /hooks/<id>`)."""
+    replies.install()
     return await inbox.process_inbox(account_id)
 
 
 async def sweep_inbox(ctx: dict[str, Any]) -> int:
     """Every minute: store whatever is still pending (a job lost with Redis, a failed
     attempt), and forget rows processed long ago."""
+    replies.install()
     stored = await inbox.process_inbox()
     await inbox.prune_inbox()
     return stored

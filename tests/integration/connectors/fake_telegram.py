@@ -38,6 +38,10 @@ class FakeTelegram:
     next_update_id: int = 500
     next_message_id: int = 9000
     base_url: str = ""
+    # The next sendMessage calls refused, as (error_code, description) each.
+    refusals: list[tuple[int, str]] = field(default_factory=list)
+    # The next sendMessage calls post the message but the answer is lost (a gateway's 502).
+    lost_answers: int = 0
     webhook: dict[str, Any] = field(default_factory=dict)  # setWebhook's parameters, if set
 
     def push(self, kind: str, message: dict[str, Any]) -> int:
@@ -68,7 +72,7 @@ class FakeTelegram:
         _, bot_token, method = scope["path"].split("/", 2)
         self.requests.append((method, payload))
         status, answer = self.answer(bot_token.removeprefix("bot"), method, payload)
-        data = json.dumps(answer).encode()
+        data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -101,6 +105,9 @@ class FakeTelegram:
                 self.updates = [u for u in self.updates if u["update_id"] >= offset]
             limit = int(payload.get("limit", 100))
             return 200, {"ok": True, "result": self.updates[:limit]}
+        if method == "sendMessage" and self.refusals:
+            code, description = self.refusals.pop(0)
+            return code, {"ok": False, "error_code": code, "description": description}
         if method == "sendMessage":
             self.next_message_id += 1
             self.sent.append(payload)
@@ -111,6 +118,9 @@ class FakeTelegram:
                 "date": int(time.time()),
                 "text": payload["text"],
             }
+            if self.lost_answers:
+                self.lost_answers -= 1
+                return 502, b"<html>502 Bad Gateway</html>"
             return 200, {"ok": True, "result": message}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
@@ -132,9 +142,11 @@ def _bad_request(description: str) -> tuple[int, Any]:
     return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
 
 
-def group_comment(message_id: int, text: str, *, user_id: int = 42) -> dict[str, Any]:
+def group_comment(
+    message_id: int, text: str, *, user_id: int = 42, forward_id: int = 10
+) -> dict[str, Any]:
     """A citizen's comment to a channel post: a reply, in the discussion group, to the
-    automatic forward of the post."""
+    automatic forward of the post (`forward_id`)."""
     return {
         "message_id": message_id,
         "from": {
@@ -148,7 +160,7 @@ def group_comment(message_id: int, text: str, *, user_id: int = 42) -> dict[str,
         "date": int(time.time()) - 60,
         "text": text,
         "reply_to_message": {
-            "message_id": 10,
+            "message_id": forward_id,
             "sender_chat": {"id": CHANNEL_ID, "type": "channel", "title": "Администрация"},
             "chat": {"id": GROUP_ID, "type": "supergroup", "title": "Обсуждение новостей"},
             "date": int(time.time()) - 3600,
@@ -156,6 +168,22 @@ def group_comment(message_id: int, text: str, *, user_id: int = 42) -> dict[str,
             "is_automatic_forward": True,
         },
     }
+
+
+def reply_to_bot(
+    message_id: int, text: str, bot_message_id: int, *, user_id: int = 42
+) -> dict[str, Any]:
+    """A citizen's answer in the discussion group straight to the bot's message (Telegram
+    gives no further `reply_to_message` inside the one replied to)."""
+    comment = group_comment(message_id, text, user_id=user_id)
+    comment["reply_to_message"] = {
+        "message_id": bot_message_id,
+        "from": BOT,
+        "chat": comment["chat"],
+        "date": int(time.time()) - 10,
+        "text": "Уточните, пожалуйста, адрес.",
+    }
+    return comment
 
 
 def direct_message(message_id: int, text: str, *, user_id: int = 43) -> dict[str, Any]:
