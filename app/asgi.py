@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from app.intake.topic_pages import TopicSuggestionsController
     from app.notify.live_stream import live
     from app.notify.pages import NotificationsController, live_me
+    from app.outbox.pages import OutboxController
     from app.reporting.oversight_pages import OversightController
     from app.reporting.pages import ReportsController, VerifyController
     from app.web.auth import AuthController
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             AdminPagesController,
             CaseController,
             AssignmentActionsController,
+            OutboxController,
             ManualEntryController,
             ImportController,
             FilesController,

@@ -19,6 +19,7 @@ from app.connectors.runtime.http import close_client
 from app.connectors.runtime.loops import Supervisor
 from app.connectors.runtime.polling import poll_all
 from app.core.redis import close_shared_redis
+from app.outbox import replies
 
 log = logging.getLogger("otklik.worker")
 
@@ -31,6 +32,7 @@ async def poll_connectors(ctx: dict[str, Any]) -> int:
     loops = ctx.get(LOOPS_KEY)
     if loops is not None and not loops.done():
         return 0
+    replies.install()  # the author's reply to a clarification resumes the case
     results = await poll_all()
     return sum(r.stored for r in results)
 
@@ -56,12 +58,14 @@ async def stop_loops(ctx: dict[str, Any]) -> None:
 
 async def process_inbox(ctx: dict[str, Any], account_id: int | None = None) -> int:
     """Store what webhooks brought for the account (enqueued by `POST /hooks/<id>`)."""
+    replies.install()
     return await inbox.process_inbox(account_id)
 
 
 async def sweep_inbox(ctx: dict[str, Any]) -> int:
     """Every minute: store whatever is still pending (a job lost with Redis, a failed
     attempt), and forget rows processed long ago."""
+    replies.install()
     stored = await inbox.process_inbox()
     await inbox.prune_inbox()
     return stored

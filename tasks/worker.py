@@ -15,6 +15,7 @@ from arq.worker import create_worker
 import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.core.config import get_settings
 from app.core.outages import is_outage
+from app.outbox import replies
 from tasks.connectors import (
     poll_connectors,
     process_inbox,
@@ -24,6 +25,7 @@ from tasks.connectors import (
 )
 from tasks.heartbeat import heartbeat
 from tasks.media import SWEEP_MEDIA_CRON, sweep_media
+from tasks.outbox import deliver_due_replies, deliver_reply
 from tasks.reports import deliver_reports, remind_immediate
 from tasks.timers import send_emails, sweep_timers
 
@@ -50,6 +52,9 @@ async def startup(ctx: dict[str, Any]) -> None:
 
     if DB.pool is None:  # a reconnecting worker keeps the pool it had
         await DB.start_connection_pool(min_size=1, max_size=5)
+    # Whatever job stores a connector's message (a poll, a webhook's items), the author's
+    # reply to a clarification resumes the case.
+    replies.install()
     await heartbeat(ctx)
     await start_loops(ctx)
 
@@ -81,6 +86,8 @@ class WorkerSettings:
         poll_connectors,
         process_inbox,
         sweep_inbox,
+        deliver_reply,
+        deliver_due_replies,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True),
@@ -90,6 +97,8 @@ class WorkerSettings:
         cron(send_emails, second=35, run_at_startup=False, unique=True, timeout=300),
         cron(poll_connectors, second=25, run_at_startup=True, unique=True, timeout=55),
         cron(sweep_inbox, second=45, run_at_startup=True, unique=True, timeout=55),
+        # Retries of replies the network refused, attempts cut off mid-call, the alert.
+        cron(deliver_due_replies, second=55, run_at_startup=True, unique=True, timeout=120),
         cron(remind_immediate, second=50, run_at_startup=False, unique=True, timeout=120),
         # Reports are due at a working morning; every 10 minutes is prompt enough, and the
         # run at startup catches up a report that fell due while no worker ran.

@@ -13,7 +13,7 @@ from app.cases.drafting import (
     return_outside_competence,
     submit_draft,
 )
-from app.cases.publication import publish, publish_through_network, record_reply
+from app.cases.publication import publish, record_reply
 from app.cases.routing import RouteTarget, route
 from app.cases.screening import hand_over, mark_for_reaction, reclassify, refuse, undo_screening
 from app.cases.transaction import (
@@ -37,7 +37,6 @@ __all__ = [
     "hand_over",
     "mark_for_reaction",
     "publish",
-    "publish_through_network",
     "reclassify",
     "record_reply",
     "refuse",

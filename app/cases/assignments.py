@@ -46,7 +46,12 @@ async def assignment_action(
     kind: DraftKind | None = None,
     comment: str = "",
     kind_from_draft: bool = False,
+    keep_state: bool = False,
 ) -> Outcome:
+    """Check the person's right and the state for `action`, run `body` and move the state, in
+    one transaction. `keep_state`: the action is checked and logged (and the version moves),
+    but the state stays — it moves later, when what the action started is confirmed (an
+    answer queued for the network is published when the network confirms it)."""
     rules = await organisation_rules(ctx.organisation_id)
 
     async def work() -> Outcome:
@@ -80,20 +85,17 @@ async def assignment_action(
             raise CaseError("Поручение адресовано другому подразделению.", "other_department")
         now = clock.now()
         changes = await body(row, rules, transition, now)
+        target = row["state"] if keep_state else str(transition.target)
         updated = (
             await Assignment.update(
-                {
-                    **changes,
-                    Assignment.state: str(transition.target),
-                    Assignment.version: version + 1,
-                }
+                {**changes, Assignment.state: target, Assignment.version: version + 1}
             )
             .where((Assignment.id == assignment_id) & (Assignment.version == version))
             .returning(Assignment.id)
         )
         if not updated:
             raise stale()
-        after = {"state": str(transition.target)}
+        after = {"state": target}
         if draft_kind is not None:
             after["kind"] = str(draft_kind)
         actor, logged_comment = event_actor(ctx, transition, row["department"]), comment
@@ -110,9 +112,10 @@ async def assignment_action(
             after=after,
             comment=logged_comment,
         )
-        await follow_up_message(ctx, rules, row["message"])
-        await refresh_deadlines(rules, row["message"])
-        return Outcome(row["message"], assignment_id, str(transition.target), event_kind)
+        if not keep_state:
+            await follow_up_message(ctx, rules, row["message"])
+            await refresh_deadlines(rules, row["message"])
+        return Outcome(row["message"], assignment_id, target, event_kind)
 
     return await in_transaction(work, ctx.organisation_id)
 

@@ -16,6 +16,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from app.cases.case_view import CaseView, case_view
+from app.cases.publication import network_publishing
 from app.cases.transaction import CaseError
 from app.core.errors import UserError
 from app.domain.lifecycle import DraftKind
@@ -54,10 +55,13 @@ async def render_case(
     error: str | None = None,
     status_code: int = 200,
     typed: dict[str, str] | None = None,
+    partial: bool = False,
 ) -> Template:
-    """The case page, or its partial for htmx; after an error, what was typed comes back."""
+    """The case page, or its partial for htmx (or when asked: a swap retargeted at the
+    case); after an error, what was typed comes back."""
     view = await visible_case(rules, actor, message_id)
-    template = "cases/_case.html" if request.htmx.target == CASE_TARGET else "cases/page.html"
+    partial = partial or request.htmx.target == CASE_TARGET
+    template = "cases/_case.html" if partial else "cases/page.html"
     # The refused form's text goes back to its assignment, if that is one of this case's.
     typed_for = request.path_params.get("assignment_id")
     if typed_for not in {a.id for a in view.assignments}:
@@ -74,6 +78,7 @@ async def render_case(
         refusal_reasons=rules.profile.refusal_reasons,
         typed=typed or {},
         typed_for=typed_for,
+        publishing=await network_publishing(rules.id, message_id),
     )
 
 

@@ -54,6 +54,7 @@ EVENT_TITLES: dict[str, str] = {
     "draft_resubmitted": "Доработанный проект направлен на согласование",
     "draft_approved": "Проект согласован",
     "draft_returned": "Проект возвращён на доработку",
+    "publication_queued": "Ответ отправляется в сеть через подключённый аккаунт",
     "published": "Ответ размещён",
     "reply_recorded": "Получен ответ автора на уточнение",
     "returned_outside_competence": "Возвращено: вопрос не относится к полномочиям",

@@ -77,6 +77,8 @@ def event_actor(
     ctx: ActorContext, transition: Transition, department_id: int | None = None
 ) -> EventActor:
     role = transition.role
+    if ctx.user_id is None:  # the software acting for the organisation (a connector)
+        return EventActor(None, ctx.software or "system")
     return EventActor(ctx.user_id, str(role or ""), ctx.substitute_for(role, department_id))
 
 

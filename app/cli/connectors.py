@@ -83,7 +83,9 @@ async def _list() -> list[str]:
 async def _poll() -> list[str]:
     import app.db  # noqa: F401
     from app.connectors.runtime.polling import poll_all
+    from app.outbox import replies
 
+    replies.install()  # as the worker does: an author's reply resumes the case
     return [
         f"аккаунт {r.account_id}: его опрашивает обработчик задач, пропущен"
         if r.busy

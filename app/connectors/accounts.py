@@ -5,6 +5,7 @@ publish through them. Passes over them are in `runtime.polling`, the worker's lo
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -36,6 +37,26 @@ from app.journal.live import publish_change
 log = logging.getLogger("otklik.connectors")
 
 CONNECTOR_ACTOR = EventActor(user_id=None, role="connector")
+
+# What runs once a connector stored a message for the first time: (organisation id, message
+# id). Connectors sit below the cases, so what a new message means for a case (the author's
+# reply to a clarification) is registered from above: app.outbox.replies via the worker.
+NewMessageHook = Callable[[int, int], Awaitable[object]]
+_new_message_hooks: list[NewMessageHook] = []
+
+
+def on_new_message(hook: NewMessageHook) -> None:
+    """Run `hook` for every message a connector stores for the first time (once per hook)."""
+    if hook not in _new_message_hooks:
+        _new_message_hooks.append(hook)
+
+
+async def _announce_new(organisation_id: int, message_id: int) -> None:
+    for hook in _new_message_hooks:
+        try:
+            await hook(organisation_id, message_id)
+        except Exception:  # the message is stored; a failing follow-up must not stop the poll
+            log.exception("message %s: a new-message hook failed", message_id)
 
 
 async def connect_account(
@@ -212,7 +233,7 @@ async def store_item(account: ConnectedAccount, item: Incoming, rules: Organisat
     except IntakeError as error:
         log.warning("account %s: item refused: %s", account.id, error.errors)
         return False
-    message_id, _created = await messages.intake_message(
+    message_id, created = await messages.intake_message(
         account.organisation_id, incoming, CONNECTOR_ACTOR
     )
     if message_id and account.id:  # new: the account it came through (0: none stored)
@@ -221,6 +242,8 @@ async def store_item(account: ConnectedAccount, item: Incoming, rules: Organisat
         )
     if item.thread is not None:
         await _store_thread(message_id, item.thread)
+    if created:
+        await _announce_new(account.organisation_id, message_id)
     return True
 
 

@@ -5,7 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+import httpx
+
 from app.core.errors import UserError
+
+# Transport failures before a request could reach the network: nothing was sent. Any other
+# failure (a timeout waiting for the answer, a broken or garbled answer) may follow a post.
+NOT_SENT_ERRORS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+)
+
+
+def may_have_sent(error: Exception) -> bool:
+    """Could the failed request have been carried out by the network (`maybe_sent`)?"""
+    return not isinstance(error, NOT_SENT_ERRORS)
 
 
 class ConnectorError(UserError):
@@ -14,7 +31,10 @@ class ConnectorError(UserError):
     `retry_after`: the network asked to wait this many seconds (a rate limit; the account
     is not polled until then, see app.connectors.health.note_rate_limit). `auth_failed`:
     the network refused the token itself (revoked or wrong), so the account needs to be
-    connected again and its people are told (once per failure streak)."""
+    connected again and its people are told (once per failure streak). `maybe_sent`: the
+    request may have reached the network before the failure (a timeout waiting for the
+    answer, a garbled answer), so a reply may be posted already; a network without an
+    idempotency key must not be asked again blindly (app.domain.outbox)."""
 
     def __init__(
         self,
@@ -24,10 +44,12 @@ class ConnectorError(UserError):
         detail: str | None = None,
         retry_after: float | None = None,
         auth_failed: bool = False,
+        maybe_sent: bool = False,
     ) -> None:
         super().__init__(message_ru, code, detail=detail)
         self.retry_after = retry_after
         self.auth_failed = auth_failed
+        self.maybe_sent = maybe_sent
 
 
 @dataclass(frozen=True)
@@ -101,7 +123,13 @@ class Fetched:
 
 
 class Connector(Protocol):
-    """One network's API, as Otklik uses it."""
+    """One network's API, as Otklik uses it.
+
+    Two optional class attributes tell the outbox (app.outbox) how `publish` behaves:
+    `idempotent_publish = True` when it passes `key` to the network so that a repeated call
+    never posts twice (VK `guid`): an attempt whose outcome is unknown is then simply
+    repeated; without it (Telegram) such an attempt waits for a person. `publishes = False`
+    when the network offers no way to post a reply (OK): the answer is placed by hand."""
 
     network: str
     default_api_base: str

@@ -41,6 +41,7 @@ from app.connectors.base import (
     ItemKind,
     ThreadContext,
     WebhookReply,
+    may_have_sent,
 )
 from app.connectors.runtime import http
 
@@ -91,7 +92,8 @@ class MaxConnector:
             )
         except httpx.HTTPError as error:
             raise ConnectorError(
-                f"MAX недоступен ({type(error).__name__}): проверьте сеть и адрес API."
+                f"MAX недоступен ({type(error).__name__}): проверьте сеть и адрес API.",
+                maybe_sent=may_have_sent(error),
             ) from error
         try:
             data = response.json()
@@ -102,6 +104,8 @@ class MaxConnector:
                 refusal_ru(response.status_code, data if isinstance(data, dict) else {}),
                 retry_after=_retry_after(response) if response.status_code == 429 else None,
                 auth_failed=response.status_code == 401,
+                # A server's failure or a garbled answer may follow a message already sent.
+                maybe_sent=response.status_code >= 500 or response.status_code == 200,
             )
         return data
 

@@ -105,6 +105,7 @@ class OkConnector:
 
     network = "ok"
     default_api_base = API_BASE
+    publishes = False  # no documented way to post the group's reply: «Разместить» by hand
 
     async def _call(self, account: ConnectedAccount, method: str, extra: dict[str, str]) -> Any:
         creds = credentials(account.token)

@@ -23,7 +23,10 @@ from app.connectors.base import (
     ConnectorError,
     Fetched,
     Incoming,
+    ItemKind,
+    ThreadContext,
     WebhookReply,
+    may_have_sent,
 )
 from app.connectors.runtime import http
 
@@ -61,7 +64,8 @@ class TelegramConnector:
             body = response.json()
         except (httpx.HTTPError, ValueError) as error:
             raise ConnectorError(
-                f"Telegram недоступен ({type(error).__name__}): проверьте сеть и адрес API."
+                f"Telegram недоступен ({type(error).__name__}): проверьте сеть и адрес API.",
+                maybe_sent=may_have_sent(error),
             ) from error
         if not isinstance(body, dict) or not body.get("ok"):
             raise _refusal(body if isinstance(body, dict) else {})
@@ -152,10 +156,13 @@ def update_item(account: ConnectedAccount, update: Any, cursor_after: str) -> In
         return None
     edited = "message" not in update
     message = update.get("message") or update.get("edited_message")
-    raw = _incoming(account, message) if isinstance(message, dict) else None
+    if not isinstance(message, dict):
+        return None
+    raw = _incoming(account, message)
     if raw is None:
         return None
-    return Incoming(raw=raw, cursor_after=cursor_after, kind="edit" if edited else "message")
+    kind: ItemKind = "edit" if edited else "message"
+    return Incoming(raw=raw, cursor_after=cursor_after, kind=kind, thread=_thread(message))
 
 
 def _incoming(account: ConnectedAccount, message: dict[str, Any]) -> dict[str, Any] | None:
@@ -181,6 +188,26 @@ def _incoming(account: ConnectedAccount, message: dict[str, Any]) -> dict[str, A
         "author_external_id": str(sender.get("id", "")),
         "posted_at": datetime.fromtimestamp(int(message["date"]), UTC).isoformat(),
     }
+
+
+def _thread(message: dict[str, Any]) -> ThreadContext:
+    """The thread a message belongs to, so that its author's later reply is recognised.
+
+    A private chat is one thread. In a group the key names the thread's root: the channel
+    post a comment answers (its automatic forward, `message_thread_id` where Telegram gives
+    it, else the message replied to), or the message itself when it answers nothing. A reply
+    straight to the bot's answer is keyed by that answer, which the outbox recorded."""
+    chat = message.get("chat") or {}
+    if chat.get("type") == "private":
+        return ThreadContext(key=str(chat.get("id")))
+    parent = message.get("reply_to_message") or {}
+    root = message.get("message_thread_id") or parent.get("message_id") or message["message_id"]
+    parent_id = parent.get("message_id")
+    return ThreadContext(
+        key=f"{chat.get('id')}:{root}",
+        parent_text=str(parent.get("text") or parent.get("caption") or ""),
+        parent_url=message_url(chat, int(parent_id)) if parent_id else "",
+    )
 
 
 def message_url(chat: dict[str, Any], message_id: int) -> str:

@@ -91,6 +91,7 @@ class VkConnector:
 
     network = "vk"
     default_api_base = API_BASE
+    idempotent_publish = True  # guid / random_id: a repeated call never posts twice
 
     def __init__(self, poll_wait_seconds: int = POLL_WAIT_SECONDS) -> None:
         self.poll_wait_seconds = poll_wait_seconds

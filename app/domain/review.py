@@ -49,7 +49,7 @@ def draft_authors(versions: Sequence[DraftVersion]) -> frozenset[int]:
 
 
 def review_right(
-    user_id: int,
+    user_id: int | None,
     user_roles: Collection[Role],
     approver_roles: Collection[Role],
     approvers: Collection[int],

@@ -27,6 +27,10 @@ MAX_UNSCREENED_MINUTES = 60 * 24 * 5
 # A product rule (issue #12): where high importance calls for the immediate report (Parfino
 # p.9 = p.24), the specialist is reminded when it was not sent this long after marking.
 DEFAULT_IMMEDIATE_REPORT_MINUTES = 30
+# A product rule (issue #14): an answer the network still refuses this long (calendar
+# minutes) after «Разместить через …» was pressed is brought to the publisher's notice, to
+# post it by hand. Data: `alert_settings["publication_failing_minutes"]`.
+DEFAULT_PUBLICATION_FAILING_MINUTES = 30
 
 
 class AlarmKind(StrEnum):
@@ -44,6 +48,7 @@ class AlertSettings:
     activity: ActivityRule = field(default_factory=ActivityRule)
     unscreened_minutes: int = DEFAULT_UNSCREENED_MINUTES  # working minutes before the alert
     immediate_report_minutes: int = DEFAULT_IMMEDIATE_REPORT_MINUTES  # before the reminder
+    publication_failing_minutes: int = DEFAULT_PUBLICATION_FAILING_MINUTES  # before the alert
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None) -> AlertSettings:
@@ -55,16 +60,21 @@ class AlertSettings:
         activity = ActivityRule.from_mapping(data.get("activity") or {})
         unscreened = int(data.get("unscreened_minutes", DEFAULT_UNSCREENED_MINUTES))
         immediate = int(data.get("immediate_report_minutes", DEFAULT_IMMEDIATE_REPORT_MINUTES))
-        if not (
-            1 <= unscreened <= MAX_UNSCREENED_MINUTES and 1 <= immediate <= MAX_UNSCREENED_MINUTES
-        ):
+        failing = int(data.get("publication_failing_minutes", DEFAULT_PUBLICATION_FAILING_MINUTES))
+        if not all(1 <= m <= MAX_UNSCREENED_MINUTES for m in (unscreened, immediate, failing)):
             raise ValueError("alerts must come after 1 minute to 5 working days")
-        return cls(tuple(sorted(set(shares), reverse=True)), activity, unscreened, immediate)
+        shares = tuple(sorted(set(shares), reverse=True))
+        return cls(shares, activity, unscreened, immediate, failing)
 
     @property
     def immediate_report_limit(self) -> timedelta:
         """How long (working time) after marking «высокая» the immediate report may wait."""
         return timedelta(minutes=self.immediate_report_minutes)
+
+    @property
+    def publication_failing_limit(self) -> timedelta:
+        """How long (calendar time) a network may refuse an answer before the publisher hears."""
+        return timedelta(minutes=self.publication_failing_minutes)
 
     @property
     def unscreened_limit(self) -> timedelta:

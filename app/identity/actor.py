@@ -13,9 +13,10 @@ from app.domain.roles import Role
 
 @dataclass(frozen=True)
 class ActorContext:
-    """A person acting in one organisation on one day."""
+    """A person acting in one organisation on one day, or the software acting for the
+    organisation in a duty's role (`user_id` None, see `software`)."""
 
-    user_id: int
+    user_id: int | None
     organisation_id: int
     roles: frozenset[Role]
     department_ids: frozenset[int] = frozenset()
@@ -23,6 +24,16 @@ class ActorContext:
     on_behalf: dict[Role, int] = field(default_factory=dict)
     # Departments reached only as a substitute → the absent executor.
     department_on_behalf: dict[int, int] = field(default_factory=dict)
+    # Not a person: what acts (e.g. "connector", recording the author's reply it read in the
+    # network); the log names it instead of a user.
+    software: str = ""
+
+    @classmethod
+    def of_software(
+        cls, software: str, organisation_id: int, roles: frozenset[Role], department_id: int
+    ) -> ActorContext:
+        """The software acting in these roles for one department's assignment."""
+        return cls(None, organisation_id, roles, frozenset({department_id}), software=software)
 
     def substitute_for(self, role: Role | None, department_id: int | None = None) -> int | None:
         """The absent person whose duty this is, when the actor carries it as substitute."""

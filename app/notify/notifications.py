@@ -36,6 +36,8 @@ class Kind(StrEnum):
     IMMEDIATE = "immediate"  # an immediate report to the head, and its reminder (p.21/p.24)
     REPORT = "report"  # a scheduled summary or violations report (p.19–20, p.22–23)
     CONNECTOR = "connector"  # a network refused an official account's token (issue #14)
+    PUBLICATION = "publication"  # the network keeps refusing an answer: post it by hand
+    AUTHOR_REPLY = "author_reply"  # the author answered a clarification (Parfino p.10)
 
 
 KIND_TITLES: dict[Kind, str] = {
@@ -47,6 +49,8 @@ KIND_TITLES: dict[Kind, str] = {
     Kind.IMMEDIATE: "Срочные доклады главе",
     Kind.REPORT: "Сводные отчёты и отчёты о нарушениях",
     Kind.CONNECTOR: "Отключение официальных аккаунтов сетью",
+    Kind.PUBLICATION: "Ответ не размещается через сеть",
+    Kind.AUTHOR_REPLY: "Ответ автора на уточнение",
 }
 
 # In-app + e-mail unless the user chose otherwise; warnings stay in-app (they come often).
@@ -59,6 +63,8 @@ DEFAULT_EMAIL: dict[Kind, bool] = {
     Kind.IMMEDIATE: True,
     Kind.REPORT: True,
     Kind.CONNECTOR: True,
+    Kind.PUBLICATION: True,
+    Kind.AUTHOR_REPLY: True,
 }
 
 

@@ -16,8 +16,13 @@ async def routed_case(
     slug: str, text: str = "Во дворе не горят фонари", department_start: str = "", **extra: str
 ) -> tuple[int, int]:
     """A message marked and routed to one department; returns (message id, assignment id)."""
-    specialist = await person(f"{slug}-specialist", slug)
     message_id = await new_message(slug, text, **extra)
+    return message_id, await route_message(slug, message_id, department_start)
+
+
+async def route_message(slug: str, message_id: int, department_start: str = "") -> int:
+    """A new message marked and routed to one department; returns the assignment id."""
+    specialist = await person(f"{slug}-specialist", slug)
     await cases.mark_for_reaction(specialist, message_id, 1, ["ЖКХ"], Importance.NORMAL)
     router = specialist
     if slug == "parfino":  # Parfino p.7: the specialist hands over, the coordinator routes
@@ -26,7 +31,7 @@ async def routed_case(
     target = await department(slug, department_start or HOUSING[slug])
     version = (await message(message_id))["version"]
     await cases.route(router, message_id, version, [RouteTarget(target, "ЖКХ")])
-    return message_id, (await assignments(message_id))[-1]["id"]
+    return int((await assignments(message_id))[-1]["id"])
 
 
 async def version_of(assignment_id: int) -> int:

@@ -2,7 +2,14 @@
 
 One module per area; import them from here (`from app.db.tables import Message`)."""
 
-from app.db.tables.cases import Assignment, Draft, Event, Message, Publication
+from app.db.tables.cases import (
+    Assignment,
+    Draft,
+    Event,
+    Message,
+    OutgoingReply,
+    Publication,
+)
 from app.db.tables.connectors import NetworkEvent
 from app.db.tables.imports import ImportBatch, ImportMapping
 from app.db.tables.organisation import (
@@ -39,6 +46,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Organisation",
+    "OutgoingReply",
     "ProfileCopy",
     "Publication",
     "Report",

@@ -156,3 +156,31 @@ class Event(Table):
     before = JSONB(default={})
     after = JSONB(default={})
     comment = Text(default="")
+
+
+class OutgoingReply(Table):
+    """An approved answer on its way into the citizen's thread through a connector (the
+    outbox, issue #14; states and retries: app.domain.outbox). One per draft: `key` is
+    `otklik-draft-<draft id>`, the idempotency key the network gets where it takes one."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False)
+    message = ForeignKey(Message, null=False, index=True)
+    assignment = ForeignKey(Assignment, null=False)
+    draft = ForeignKey(Draft, null=False)
+    kind = Varchar(length=20, default="final")  # the draft's kind
+    account = ForeignKey(SocialAccount, null=False)
+    thread = Varchar(length=200, default="")  # the citizen's item's external id
+    text = Text(default="")
+    key = Varchar(length=100, unique=True)
+    state = Varchar(length=20, default="queued", index=True)
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(null=True, default=None)
+    posting_since = Timestamptz(null=True, default=None)  # the current attempt began
+    last_error = Text(default="")  # Russian, as the case page shows it
+    reply_external_id = Varchar(length=200, default="")
+    reply_url = Varchar(length=1000, default="")
+    requested_by = ForeignKey(User, null=True, default=None)
+    requested_at = Timestamptz(default=TimestamptzNow())
+    posted_at = Timestamptz(null=True, default=None)
+    escalated_at = Timestamptz(null=True, default=None)  # the publisher was told it fails

@@ -95,7 +95,8 @@ def _server_pids(var_dir: Path) -> tuple[int, int]:
     return _pid_in(var_dir / "pgdata" / "postmaster.pid"), _pid_in(var_dir / "redis" / "redis.pid")
 
 
-def _restarted(var_dir: Path, old_pids: tuple[int, int], timeout: float = 20) -> tuple[int, int]:
+# A restart that fails under load is retried after 1, 2, 4… s: give it a minute.
+def _restarted(var_dir: Path, old_pids: tuple[int, int], timeout: float = 60) -> tuple[int, int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

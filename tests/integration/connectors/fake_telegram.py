@@ -69,6 +69,10 @@ class FakeTelegram:
     _pending: dict[str, _Poll] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _loop: asyncio.AbstractEventLoop | None = None
+    # The next sendMessage calls refused, as (error_code, description) each.
+    refusals: list[tuple[int, str]] = field(default_factory=list)
+    # The next sendMessage calls post the message but the answer is lost (a gateway's 502).
+    lost_answers: int = 0
     webhook: dict[str, Any] = field(default_factory=dict)  # setWebhook's parameters, if set
 
     def add_bot(self, token: str) -> None:
@@ -123,7 +127,11 @@ class FakeTelegram:
             if answered is None:
                 return  # the client went away while waiting
             status, answer = answered
-        await send_json(send, status, answer)
+        if isinstance(answer, bytes):  # not JSON (a gateway's error page)
+            await send({"type": "http.response.start", "status": status, "headers": []})
+            await send({"type": "http.response.body", "body": answer})
+        else:
+            await send_json(send, status, answer)
 
     async def get_updates(
         self, token: str, payload: dict[str, Any], receive: Any
@@ -180,6 +188,9 @@ class FakeTelegram:
         if method == "deleteWebhook":
             self.webhook = {}
             return 200, {"ok": True, "result": True, "description": "Webhook was deleted"}
+        if method == "sendMessage" and self.refusals:
+            code, description = self.refusals.pop(0)
+            return code, {"ok": False, "error_code": code, "description": description}
         if method == "sendMessage":
             self.next_message_id += 1
             self.sent.append(payload)
@@ -191,6 +202,9 @@ class FakeTelegram:
                 "date": int(time.time()),
                 "text": payload["text"],
             }
+            if self.lost_answers:
+                self.lost_answers -= 1
+                return 502, b"<html>502 Bad Gateway</html>"
             return 200, {"ok": True, "result": message}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
@@ -227,10 +241,15 @@ async def _wait(woken: asyncio.Event, receive: Any, seconds: float) -> bool:
 
 
 def group_comment(
-    message_id: int, text: str, *, user_id: int = 42, chat_id: int = GROUP_ID
+    message_id: int,
+    text: str,
+    *,
+    user_id: int = 42,
+    chat_id: int = GROUP_ID,
+    forward_id: int = 10,
 ) -> dict[str, Any]:
     """A citizen's comment to a channel post: a reply, in the discussion group, to the
-    automatic forward of the post."""
+    automatic forward of the post (`forward_id`)."""
     return {
         "message_id": message_id,
         "from": {
@@ -244,7 +263,7 @@ def group_comment(
         "date": int(time.time()) - 60,
         "text": text,
         "reply_to_message": {
-            "message_id": 10,
+            "message_id": forward_id,
             "sender_chat": {"id": CHANNEL_ID, "type": "channel", "title": "Администрация"},
             "chat": {"id": chat_id, "type": "supergroup", "title": "Обсуждение новостей"},
             "date": int(time.time()) - 3600,
@@ -252,6 +271,22 @@ def group_comment(
             "is_automatic_forward": True,
         },
     }
+
+
+def reply_to_bot(
+    message_id: int, text: str, bot_message_id: int, *, user_id: int = 42
+) -> dict[str, Any]:
+    """A citizen's answer in the discussion group straight to the bot's message (Telegram
+    gives no further `reply_to_message` inside the one replied to)."""
+    comment = group_comment(message_id, text, user_id=user_id)
+    comment["reply_to_message"] = {
+        "message_id": bot_message_id,
+        "from": BOT,
+        "chat": comment["chat"],
+        "date": int(time.time()) - 10,
+        "text": "Уточните, пожалуйста, адрес.",
+    }
+    return comment
 
 
 def direct_message(message_id: int, text: str, *, user_id: int = 43) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.cases import actions as cases
-from app.cases.actions import Outcome
 from app.db.tables import Message, SocialAccount
 from app.domain.lifecycle import DraftKind
+from app.outbox import sending
 from tests.integration.cases_helpers import person
 from tests.integration.services_helpers import routed_case, version_of
 
@@ -25,12 +25,31 @@ async def account_row(account_id: int) -> dict[str, Any]:
     return row
 
 
+async def came_through_account(message_id: int) -> None:
+    """Mark a message made by intake as come through its organisation's connected account
+    in its network, as a connector's poll marks it."""
+    row = await Message.select(Message.organisation, Message.network).where(
+        Message.id == message_id
+    )
+    account = (
+        await SocialAccount.select(SocialAccount.id)
+        .where(
+            (SocialAccount.organisation == row[0]["organisation"])
+            & (SocialAccount.network == row[0]["network"])
+        )
+        .first()
+    )
+    assert account is not None, "connect the account first"
+    await Message.update({Message.source_account: account["id"]}).where(Message.id == message_id)
+
+
 async def approved_case(network: str, external_id: str) -> int:
     """A Penza case about a citizen's item in the network («Когда вывезут мусор?») whose
     final answer «Вывезут завтра.» the specialist approved; its assignment id."""
-    _, assignment_id = await routed_case(
+    message_id, assignment_id = await routed_case(
         "penza", "Когда вывезут мусор?", network=network, external_id=external_id
     )
+    await came_through_account(message_id)
     executor = await person("penza-executor", "penza")
     specialist = await person("penza-specialist", "penza")
     await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Вывезут завтра.")
@@ -38,9 +57,11 @@ async def approved_case(network: str, external_id: str) -> int:
     return assignment_id
 
 
-async def publish_through_network(assignment_id: int) -> Outcome:
-    """«Разместить» through the connected account, pressed by the specialist."""
+async def publish_through_network(assignment_id: int) -> str:
+    """«Разместить через …» pressed by the specialist, then the worker's attempt; its outcome
+    ("posted" once the network confirmed and the publication is recorded)."""
     specialist = await person("penza-specialist", "penza")
-    return await cases.publish_through_network(
+    outgoing_id = await sending.publish_through_network(
         specialist, assignment_id, await version_of(assignment_id)
     )
+    return await sending.deliver(outgoing_id)

@@ -16,6 +16,7 @@ from app.db.sealed import get_secret
 from app.db.tables import Publication, SocialAccount
 from app.domain.lifecycle import DraftKind
 from app.identity.organisations import organisation_id_by_slug
+from app.outbox import sending
 from tests.integration.cases_helpers import person
 from tests.integration.connectors.fake_ok import (
     ACCESS_TOKEN,
@@ -156,7 +157,7 @@ async def test_publishing_is_refused_and_nothing_is_recorded(fake: FakeOk) -> No
     await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, "Вывезут завтра.")
     await cases.approve(specialist, assignment_id, await version_of(assignment_id))
     with pytest.raises(cases.CaseError, match="разместите ответ вручную"):
-        await cases.publish_through_network(
+        await sending.publish_through_network(
             specialist, assignment_id, await version_of(assignment_id)
         )
     assert await Publication.count().where(Publication.assignment == assignment_id) == 0

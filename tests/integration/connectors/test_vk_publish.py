@@ -87,8 +87,7 @@ async def test_publishing_through_the_network_records_the_reply_link(vk: FakeVk)
     post = vk.post("Новости")
     comment = vk.comment(post, "Когда вывезут мусор?")
     assignment_id = await approved_case("vk", f"{WALL}_{post}_{comment}")
-    outcome = await publish_through_network(assignment_id)
-    assert outcome.state == "done"
+    assert await publish_through_network(assignment_id) == "posted"
     [made] = [c for c in vk.comments[post] if c["from_id"] == WALL]
     [posted] = await Publication.select().where(Publication.assignment == assignment_id)
     assert posted["external_id"] == f"{WALL}_{post}_{made['id']}"
