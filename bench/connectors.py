@@ -14,10 +14,12 @@ whose supervisor keeps a long-poll loop per community.
    condition (the organisation's messages in state `collected`, as `app.cases.queues.
    new_messages` selects them) every 50 ms; latency = first seen − offered. At the end every
    comment must be listed by `new_messages` itself, exactly once. Target: p95 ≤ 2 s.
-2. Publication: `--publications` replies queued at once into `--publish-groups` groups,
-   published through `accounts.publish_reply` (the connector, through the Redis bucket) from
-   this process. The fake records when each arrived: per group never more than Telegram's 20
-   a minute (the bucket spaces them 3 s apart), all published, none twice.
+2. Publication: `--publications` comments offered to `--publish-groups` of Penza's groups
+   and stored by the worker, each routed, answered and approved, then all queued at once
+   through the outbox («Разместить через Telegram», `app.outbox.sending`), each nudging the
+   worker as the page does; the worker posts them (through the Redis bucket) and records
+   them. The fake records when each reply arrived: per group never more than Telegram's 20
+   a minute (the bucket spaces them 3 s apart), all posted, none twice.
 
 Figures are recorded in docs/performance.md.
 """
@@ -61,8 +63,8 @@ def pct(values: list[float], share: float) -> float:
     return ordered[min(int(share * (len(ordered) - 1)), len(ordered) - 1)] if ordered else 0.0
 
 
-async def prepare(fake: FakeTelegram, communities: int) -> tuple[dict[int, int], list[int]]:
-    """Migrations, the demo organisations, the communities connected (account id by number)."""
+async def prepare(fake: FakeTelegram, communities: int) -> list[int]:
+    """Migrations, the demo organisations, the communities connected; the organisations."""
     from app.cli.servers import migrate
     from app.connectors.accounts import connect_account
     from app.db.piccolo_conf import DB
@@ -74,17 +76,16 @@ async def prepare(fake: FakeTelegram, communities: int) -> tuple[dict[int, int],
     try:
         await load_demo(with_cases=False, with_history=False)
         orgs = [await organisation_id_by_slug(s) for s in ("penza", "parfino")]
-        accounts: dict[int, int] = {}
 
         async def connect(n: int) -> None:
             fake.add_bot(bot_token(n))
-            accounts[n], _ = await connect_account(
+            await connect_account(
                 orgs[n % 2], "telegram", str(group_of(n)), bot_token(n), fake.base_url
             )
 
         for start in range(0, communities, 50):
             await asyncio.gather(*(connect(n) for n in range(start, min(start + 50, communities))))
-        return accounts, orgs
+        return orgs
     finally:
         await DB.close_connection_pool()
 
@@ -163,26 +164,62 @@ async def listed_by_the_queue(orgs: list[int], events: int) -> tuple[int, int]:
     return len(set(numbers)), len(numbers)
 
 
-async def publish(
-    fake: FakeTelegram, accounts: dict[int, int], args: argparse.Namespace
-) -> tuple[float, dict[str, float]]:
-    """Queue the publications at once; (seconds for all, figures of what the fake received)."""
-    from app.connectors.accounts import publish_reply
+async def answered_cases(fake: FakeTelegram, groups: list[int], count: int) -> list[int]:
+    """`count` comments offered to the groups, stored by the worker's loops, each routed,
+    answered and approved in Penza; the assignments, in offer order."""
+    from app.cases import actions as cases
+    from app.db.tables import Message
+    from app.domain.lifecycle import DraftKind
+    from tests.integration.cases_helpers import person
+    from tests.integration.services_helpers import route_message, version_of
 
-    groups = list(range(args.publish_groups))
+    for k in range(count):
+        n = groups[k % len(groups)]
+        comment = group_comment(10**6 + k, f"Ответьте №{k}: когда?", chat_id=group_of(n))
+        fake.push("message", comment, bot_token(n))
+    deadline = time.monotonic() + 120
+    while True:
+        rows = await Message.raw("SELECT id, text FROM message WHERE text LIKE 'Ответьте №%'")
+        if len(rows) >= count or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    order = {int(r["text"].split("№")[1].split(":")[0]): int(r["id"]) for r in rows}
+    executor = await person("penza-executor", "penza")
+    specialist = await person("penza-specialist", "penza")
+    assignments = []
+    for k in sorted(order):
+        assignment_id = await route_message("penza", order[k])
+        await cases.submit_draft(executor, assignment_id, 1, DraftKind.FINAL, f"Ответ №{k}")
+        await cases.approve(specialist, assignment_id, await version_of(assignment_id))
+        assignments.append(assignment_id)
+    return assignments
+
+
+async def publish(fake: FakeTelegram, args: argparse.Namespace) -> tuple[float, dict[str, float]]:
+    """The replies queued at once through the outbox («Разместить через Telegram»), each
+    nudging the worker as the page does; (seconds until all are posted, what the fake got)."""
+    from app.core.jobs import nudge_worker
+    from app.db.tables import OutgoingReply
+    from app.outbox import sending
+    from tests.integration.cases_helpers import person
+    from tests.integration.services_helpers import version_of
+
+    groups = list(range(0, 2 * args.publish_groups, 2))  # Penza's communities (even numbers)
+    assignments = await answered_cases(fake, groups, args.publications)
+    specialist = await person("penza-specialist", "penza")
     sent_before = len(fake.sent_at)
     started = time.time()
-    await asyncio.gather(
-        *(
-            publish_reply(
-                accounts[groups[k % len(groups)]],
-                f"{group_of(groups[k % len(groups)])}:{k + 1}",
-                f"Ответ №{k}",
-                f"bench-draft-{k}",
-            )
-            for k in range(args.publications)
+    for assignment_id in assignments:
+        outgoing_id = await sending.publish_through_network(
+            specialist, assignment_id, await version_of(assignment_id)
         )
-    )
+        await nudge_worker("deliver_reply", outgoing_id)
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        posted = await OutgoingReply.count().where(OutgoingReply.state == "posted")
+        if posted >= len(assignments):
+            break
+        await asyncio.sleep(0.2)
     took = time.time() - started
     received = fake.sent_at[sent_before:]
     by_chat: dict[int, list[float]] = defaultdict(list)
@@ -191,9 +228,12 @@ async def publish(
     replies = {(p["chat_id"], p["reply_parameters"]["message_id"]) for _, _, p in received}
     gaps = [b - a for times in by_chat.values() for a, b in itertools.pairwise(times)]
     most_in_a_minute = max(
-        sum(1 for u in times if t <= u < t + 60) for times in by_chat.values() for t in times
+        (sum(1 for u in times if t <= u < t + 60) for times in by_chat.values() for t in times),
+        default=0,
     )
     return took, {
+        "queued": len(assignments),
+        "posted": posted,
         "received": len(received),
         "distinct": len(replies),
         "shortest_gap": min(gaps) if gaps else 0.0,
@@ -258,17 +298,18 @@ def main() -> None:
             f"listed by new_messages: {listed} events in {rows} rows; 409 conflicts: "
             f"{fake.conflicts}"
         )
-        took, figures = await publish(fake, accounts, args)
+        took, figures = await publish(fake, args)
         print(
-            f"publication: {args.publications} queued into {args.publish_groups} groups, "
-            f"all published in {took:.1f} s; received {figures['received']:.0f}, distinct "
+            f"publication through the outbox and the worker: {figures['queued']:.0f} answers "
+            f"queued into {args.publish_groups} groups, {figures['posted']:.0f} posted in "
+            f"{took:.1f} s; the fake received {figures['received']:.0f}, distinct "
             f"{figures['distinct']:.0f}; per group shortest gap {figures['shortest_gap']:.2f} s, "
             f"most in any minute {figures['most_in_a_minute']:.0f} (Telegram: 20)"
         )
 
     try:
         started = time.monotonic()
-        accounts, orgs = asyncio.run(prepare(fake, args.communities))
+        orgs = asyncio.run(prepare(fake, args.communities))
         print(f"{args.communities} communities connected in {time.monotonic() - started:.1f} s")
         env = {**os.environ, "LOG_LEVEL": "warning"}
         worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env)
