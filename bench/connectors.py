@@ -1,6 +1,6 @@
 """Connectors benchmark: 1,000 communities in long poll in one worker, and queued publications.
 
-Run: python -m bench.connectors [--communities 1000] [--events 2000] [--rate 40]
+Run: python -m bench.connectors [--communities 1000] [--events 2000] [--rate 10]
                                 [--publications 200] [--publish-groups 20]
 
 Builds a fresh database in var/bench-connectors/ (embedded PostgreSQL and Redis) with the demo
@@ -254,7 +254,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communities", type=int, default=1000)
     parser.add_argument("--events", type=int, default=2000)
-    parser.add_argument("--rate", type=float, default=40.0, help="events offered per second")
+    parser.add_argument("--rate", type=float, default=10.0, help="events offered per second")
     parser.add_argument("--publications", type=int, default=200)
     parser.add_argument("--publish-groups", type=int, default=20)
     args = parser.parse_args()
