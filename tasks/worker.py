@@ -154,6 +154,10 @@ async def run_until_stopped(
                 pause,
             )
         finally:
+            # The loops first: arq's close talks to Redis, which may be the server that went
+            # away, and then never reaches on_shutdown (the loops would outlive the worker).
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await stop_loops(worker.ctx)
             # Closing talks to Redis, which may be the server that went away.
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await worker.close()

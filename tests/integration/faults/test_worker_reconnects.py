@@ -60,3 +60,6 @@ async def test_worker_waits_for_postgres_and_survives_a_redis_restart(
         if DB.pool is not None:
             await DB.close_connection_pool()
         await redis.aclose()
+    # No worker's long-poll loops outlive it (neither the one Redis took down nor the last).
+    loops = [t for t in asyncio.all_tasks() if t.get_name() == "connector-loops" and not t.done()]
+    assert loops == []
