@@ -68,6 +68,13 @@ class Message(Table):
     binding_step = Varchar(length=30, default="")
     deadlines = JSONB(default=[])
     repeat_of: ForeignKey[Message] = ForeignKey("self", null=True, default=None)
+    # Screening assistance (issue #15): what the system suggested (app.domain.screening
+    # Assessment as JSON; {} until the worker has assessed it) and when; the message's places
+    # (normalised addresses: suggested, then corrected by the specialist) for repeats, alerts
+    # and reports.
+    screening = JSONB(default={})
+    assessed_at = Timestamptz(null=True, default=None)
+    places = Array(Varchar(length=200), default=list)
     # Identity of the post for idempotent intake (unique per organisation, see migrations).
     dedup_key = Varchar(length=1100, default="")
     created_by = ForeignKey(User, null=True, default=None)
