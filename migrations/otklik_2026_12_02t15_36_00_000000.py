@@ -1,4 +1,6 @@
-"""Screening assistance (issue #15): what the system suggests for a message, and its places."""
+"""Screening assistance (issue #15): what the system suggests for a message, and its places.
+
+Their indexes are in the next migration: Piccolo runs raw SQL before the columns are added."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import JSONB, Array, Timestamptz, Varchar
@@ -7,16 +9,6 @@ from piccolo.columns.indexes import IndexMethod
 ID = "2026-12-02T15:36:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "message: screening, assessed_at, places"
-
-FORWARDS_SQL = (
-    "CREATE INDEX IF NOT EXISTS message_places_gin ON message USING gin (places)",
-    """CREATE INDEX IF NOT EXISTS message_unassessed ON message (collected_at)
-    WHERE assessed_at IS NULL""",
-)
-BACKWARDS_SQL = (
-    "DROP INDEX IF EXISTS message_unassessed",
-    "DROP INDEX IF EXISTS message_places_gin",
-)
 
 
 def _params(**overrides: object) -> dict[str, object]:
@@ -58,22 +50,4 @@ async def forwards() -> MigrationManager:
             schema=None,
         )
 
-    async def run() -> None:
-        from piccolo.engine import engine_finder
-
-        engine = engine_finder()
-        assert engine is not None
-        for statement in FORWARDS_SQL:
-            await engine._run_in_new_connection(statement)
-
-    async def run_backwards() -> None:
-        from piccolo.engine import engine_finder
-
-        engine = engine_finder()
-        assert engine is not None
-        for statement in BACKWARDS_SQL:
-            await engine._run_in_new_connection(statement)
-
-    manager.add_raw(run)
-    manager.add_raw_backwards(run_backwards)
     return manager
