@@ -15,7 +15,14 @@ from app.cases.drafting import (
 )
 from app.cases.publication import publish, record_reply
 from app.cases.routing import RouteTarget, route
-from app.cases.screening import hand_over, mark_for_reaction, reclassify, refuse, undo_screening
+from app.cases.screening import (
+    decide_as_copy,
+    hand_over,
+    mark_for_reaction,
+    reclassify,
+    refuse,
+    undo_screening,
+)
 from app.cases.transaction import (
     MAX_COMMENT,
     MAX_DRAFT_TEXT,
@@ -34,6 +41,7 @@ __all__ = [
     "Outcome",
     "RouteTarget",
     "approve",
+    "decide_as_copy",
     "hand_over",
     "mark_for_reaction",
     "publish",

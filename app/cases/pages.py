@@ -122,6 +122,20 @@ class CaseController(Controller):
 
         return await act(request, rules, actor, message_id, action)
 
+    @post("/as-copy", opt=roles(Role.SPECIALIST), name="case.as_copy")
+    async def as_copy(
+        self, request: Req, rules: Rules, actor: CurrentActor, message_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        """Decide a copy of a complaint as its first copy was decided («Новые», grouped)."""
+        form = read_form(VersionForm, data)
+        return await act(
+            request,
+            rules,
+            actor,
+            message_id,
+            lambda: cases.decide_as_copy(actor, message_id, form.version),
+        )
+
     @post("/undo", opt=roles(Role.SPECIALIST), name="case.undo")
     async def undo(
         self, request: Req, rules: Rules, actor: CurrentActor, message_id: FromPath[int], data: Form

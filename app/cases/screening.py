@@ -111,6 +111,51 @@ async def refuse(
     )
 
 
+async def decide_as_copy(ctx: ActorContext, message_id: int, version: int) -> Outcome:
+    """Decide a copy of a complaint (Message.duplicate_of) as its first copy was decided:
+    refused on the same ground, or marked with the same topics and importance. The person
+    presses the button; nothing is decided for them."""
+    copy = (
+        await Message.select(Message.duplicate_of)
+        .where((Message.id == message_id) & (Message.organisation == ctx.organisation_id))
+        .first()
+    )
+    first = None
+    if copy is not None and copy["duplicate_of"] is not None:
+        first = (
+            await Message.select(
+                Message.id,
+                Message.state,
+                Message.refusal_reason,
+                Message.refusal_comment,
+                Message.topics,
+                Message.importance,
+                Message.detected_at,
+            )
+            .where(
+                (Message.id == copy["duplicate_of"]) & (Message.organisation == ctx.organisation_id)
+            )
+            .first()
+        )
+    if first is None:
+        raise CaseError("Это сообщение не копия другого.", "not_a_copy")
+    if first["refusal_reason"]:
+        return await refuse(
+            ctx,
+            message_id,
+            version,
+            RefusalReason(first["refusal_reason"]),
+            first["refusal_comment"] or f"Копия сообщения № {first['id']}.",
+        )
+    if first["detected_at"] is None:
+        raise CaseError(
+            f"Сначала примите решение по сообщению № {first['id']}.", "first_copy_undecided"
+        )
+    return await mark_for_reaction(
+        ctx, message_id, version, list(first["topics"] or []), Importance(first["importance"])
+    )
+
+
 async def undo_screening(ctx: ActorContext, message_id: int, version: int) -> Outcome:
     """The same person takes back a screening decision within the profile's window."""
 

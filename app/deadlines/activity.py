@@ -1,7 +1,9 @@
 """Heightened activity (Penza p.21, Parfino p.24) and the monthly report reminder (Parfino p.22).
 
-Both run in the sweep; an ActivityAlert is unique per organisation, topic and working-time
-window, the reminder per organisation, month and person.
+Both run in the sweep. Messages are counted per topic and per address (Message.places) in
+the window and in the same weekday-hours of earlier weeks (app.domain.activity decides); an
+ActivityAlert is unique per organisation, subject and working-time window, the reminder per
+organisation, month and person.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ from datetime import datetime, timedelta
 from redis.asyncio import Redis
 
 from app.core import links
-from app.db.json_columns import json_value
-from app.db.rows import view_of
 from app.db.tables import ActivityAlert, Violation
+from app.deadlines.alerts import (
+    NOTIFY_SAMPLES,
+    alert_messages,
+    list_activity_alerts,
+    subject_ru,
+)
 from app.deadlines.texts import local
-from app.domain.activity import ActivityRule, Surge, detect_surge, window_block
+from app.domain.activity import ActivityRule, Surge, SurgeKind, detect_surge, window_block
 from app.domain.escalation import Staff, report_period_for, violations_report_due
 from app.domain.regulation.model import ReportPeriod
 from app.domain.roles import Role
@@ -24,52 +30,105 @@ from app.domain.worktime.year_table import MONTHS_RU
 from app.identity.organisations import OrganisationRules
 from app.notify.notifications import Kind, NewNotification, create_notifications
 
+__all__ = ["count_subjects", "detect_activity", "list_activity_alerts", "remind_violations_report"]
+
+# The window (k = 0) and the same weekday-hours of earlier weeks (k = 1 … N), counted per
+# topic and per address; only subjects present in the window are counted back.
 _COUNTS = """
-SELECT t.topic AS topic,
-       count(*) FILTER (WHERE m.at >= {}) AS recent,
-       count(*) FILTER (WHERE m.at < {}) AS before,
-       coalesce(array_agg(m.id ORDER BY m.id) FILTER (WHERE m.at >= {}), ARRAY[]::int[]) AS ids
-FROM (SELECT id, topics, coalesce(posted_at, collected_at) AS at
-      FROM message WHERE organisation = {} AND state <> 'refused') AS m
-CROSS JOIN LATERAL unnest(m.topics) AS t(topic)
-WHERE m.at >= {} AND m.at <= {}
-GROUP BY t.topic
+WITH w AS (
+    SELECT * FROM unnest({}::int[], {}::timestamptz[], {}::timestamptz[]) AS w(k, s, e)
+), m AS (
+    SELECT id, topics, places, coalesce(posted_at, collected_at) AS at
+    FROM message
+    WHERE organisation = {} AND state <> 'refused'
+      AND coalesce(posted_at, collected_at) >= {} AND coalesce(posted_at, collected_at) <= {}
+), keyed AS (
+    SELECT 'topic' AS kind, t AS subject, m.id, m.at
+    FROM m CROSS JOIN LATERAL unnest(m.topics) AS t
+    UNION ALL
+    SELECT 'place' AS kind, p AS subject, m.id, m.at
+    FROM m CROSS JOIN LATERAL unnest(m.places) AS p WHERE {}
+), recent AS (
+    SELECT DISTINCT kind, subject FROM keyed JOIN w ON w.k = 0 AND keyed.at BETWEEN w.s AND w.e
+)
+SELECT keyed.kind, keyed.subject, w.k, count(*) AS n,
+       coalesce(array_agg(keyed.id ORDER BY keyed.id) FILTER (WHERE w.k = 0),
+                ARRAY[]::int[]) AS ids
+FROM keyed
+JOIN recent ON recent.kind = keyed.kind AND recent.subject = keyed.subject
+JOIN w ON keyed.at BETWEEN w.s AND w.e
+GROUP BY keyed.kind, keyed.subject, w.k
 """
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One topic or address: its messages in the window and its counts in earlier weeks."""
+
+    kind: SurgeKind
+    subject: str
+    ids: list[int]
+    weekly: list[int]
+
+
+async def count_subjects(
+    rules: OrganisationRules, rule: ActivityRule, window_start: datetime, now: datetime
+) -> list[Counted]:
+    """Messages per topic and per address in the window and the same window of earlier weeks."""
+    shifts = [timedelta(0), *rule.shifts()]
+    rows = await ActivityAlert.raw(
+        _COUNTS,
+        list(range(len(shifts))),
+        [window_start - s for s in shifts],
+        [now - s for s in shifts],
+        rules.id,
+        window_start - shifts[-1],
+        now,
+        rule.by_place,
+    )
+    found: dict[tuple[str, str], Counted] = {}
+    for row in rows:
+        key = (row["kind"], row["subject"])
+        item = found.setdefault(
+            key, Counted(SurgeKind(row["kind"]), row["subject"], [], [0] * rule.baseline_weeks)
+        )
+        if row["k"] == 0:
+            item.ids.extend(row["ids"])
+        else:
+            item.weekly[row["k"] - 1] = int(row["n"])
+    return sorted(found.values(), key=lambda c: (c.kind, c.subject))
 
 
 async def detect_activity(
     rules: OrganisationRules, rule: ActivityRule, staff: Staff, now: datetime, redis: Redis | None
 ) -> int:
-    """Record an alert for each topic with heightened activity and tell the specialists."""
+    """Record an alert for each topic or address with heightened activity and tell the
+    specialists (once per subject and working-time window)."""
     if not rule.enabled:
         return 0
-    calendar = rules.calendar
-    window_start = calendar.add(now, -rule.window)
-    baseline_start = window_start - timedelta(days=rule.baseline_days)
-    baseline_hours = calendar.between(baseline_start, window_start).total_seconds() / 3600
-    rows = await ActivityAlert.raw(
-        _COUNTS, window_start, window_start, window_start, rules.id, baseline_start, now
-    )
+    window_start = rules.calendar.add(now, -rule.window)
     year_start = local(rules, now).replace(month=1, day=1, hour=0, minute=0, second=0)
-    block = window_block(calendar.between(year_start, now), rule)
+    block = window_block(rules.calendar.between(year_start, now), rule)
     created = 0
-    for row in rows:
-        surge = detect_surge(row["topic"], row["recent"], row["before"], baseline_hours, rule)
+    for counted in await count_subjects(rules, rule, window_start, now):
+        surge = detect_surge(counted.subject, len(counted.ids), counted.weekly, rule, counted.kind)
         if surge is None:
             continue
+        prefix = "" if surge.kind is SurgeKind.TOPIC else "place:"
         inserted = (
             await ActivityAlert.insert(
                 ActivityAlert(
                     organisation=rules.id,
                     topic=surge.topic[:120],
+                    place=surge.place[:200],
                     window_start=window_start,
                     window_end=now,
                     message_count=surge.count,
                     usual=surge.usual,
                     reason=str(surge.reason),
-                    message_ids=list(row["ids"]),
+                    message_ids=counted.ids,
                     created_at=now,
-                    dedup_key=f"{rules.id}:{surge.topic}:{year_start.year}:{block}"[:300],
+                    dedup_key=f"{rules.id}:{prefix}{surge.subject}:{year_start.year}:{block}"[:300],
                 )
             )
             .on_conflict(target=ActivityAlert.dedup_key, action="DO NOTHING")
@@ -77,7 +136,7 @@ async def detect_activity(
         )
         if inserted:
             created += 1
-            await _tell_specialists(rules, rule, staff, surge, inserted[0]["id"], redis)
+            await _tell_specialists(rules, rule, staff, surge, inserted[0]["id"], counted, redis)
     return created
 
 
@@ -87,14 +146,20 @@ async def _tell_specialists(
     staff: Staff,
     surge: Surge,
     alert_id: int,
+    counted: Counted,
     redis: Redis | None,
 ) -> None:
     clause = rules.profile.reports.immediate.clause
     hours = f"{rule.window_hours:g}"
-    title = f"Повышенная активность по теме «{surge.topic}»"
+    subject = subject_ru(surge.kind, surge.subject)
+    samples = await alert_messages(rules.id, counted.ids[:NOTIFY_SAMPLES])
+    listed = "; ".join(f"№{m.id} ({m.network_title}): «{m.excerpt}»" for m in samples)
+    more = len(counted.ids) - len(samples)
+    title = f"Повышенная активность {subject}"
     body = (
-        f"За последние {hours} рабочих ч поступило {surge.count} сообщений по теме "
-        f"«{surge.topic}» (обычно около {surge.usual:.1f}). Предлагается незамедлительный "
+        f"За последние {hours} рабочих ч поступило {surge.count} сообщений {subject} "
+        f"(обычно в эти часы около {surge.usual:.1f}): {listed}"
+        f"{f' и ещё {more}' if more > 0 else ''}. Предлагается незамедлительный "
         f"доклад главе (п. {clause} Положения)."
     )
     notes = [
@@ -152,32 +217,3 @@ async def remind_violations_report(
         for user in staff.step_people(compiler)
     ]
     return len(await create_notifications(notes, redis))
-
-
-@dataclass(frozen=True)
-class ActivityAlertView:
-    """A surge of messages on one topic (Penza p.21, Parfino p.24) and the messages in it."""
-
-    id: int
-    topic: str
-    window_start: datetime
-    window_end: datetime
-    message_count: int
-    usual: float | None
-    reason: str
-    message_ids: list[int]
-    created_at: datetime
-
-
-async def list_activity_alerts(
-    organisation_id: int, limit: int = 50, alert_id: int | None = None
-) -> list[ActivityAlertView]:
-    """The organisation's activity alerts, newest first (one of them with `alert_id`)."""
-    query = ActivityAlert.select().where(ActivityAlert.organisation == organisation_id)
-    if alert_id is not None:
-        query = query.where(ActivityAlert.id == alert_id)
-    rows = await query.order_by(ActivityAlert.id, ascending=False).limit(limit)
-    return [
-        view_of(ActivityAlertView, r, message_ids=list(json_value(r["message_ids"]) or []))
-        for r in rows
-    ]

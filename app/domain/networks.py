@@ -24,6 +24,12 @@ NETWORKS: dict[str, str] = {
     "instagram": "Instagram",
     "other": "Другой источник",
 }
+# «в ВКонтакте», «в Одноклассниках»: where a copy of a message was posted.
+NETWORKS_IN: dict[str, str] = {
+    **NETWORKS,
+    "ok": "Одноклассниках",
+    "other": "другом источнике",
+}
 # The hosts of each network's public addresses (subdomains such as m.vk.com, www. included).
 # "other" (manual entry from any source) has no host of its own and is not checked.
 NETWORK_HOSTS: dict[str, tuple[str, ...]] = {

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from app.core import clock
 from app.db.tables import Event, Message
 from app.domain.intake import IncomingMessage
+from app.intake.duplicates import link_duplicate
 from app.journal.events import EventActor, record_event
 from app.journal.live import publish_change
 
@@ -57,6 +58,7 @@ async def intake_message(
         else:
             message_id = 0
     if message_id:
+        await link_duplicate(organisation_id, message_id)
         await publish_change(organisation_id, message_id, "message_collected")
         return message_id, True
     existing_id = await _existing(organisation_id, key)

@@ -1,20 +1,23 @@
 """Earlier messages on the same question (Penza p.15, Parfino p.18), offered for linking.
 
-Found by the same author, the same thread (post) in the network, or similar text through
-PostgreSQL full-text search with the `russian` configuration (stemming makes «фонари» and
-«фонарей» one lexeme). Only plpgsql is installed, so no trigram similarity.
+Found by the same author, the same thread (post) in the network, the same address (an
+overlap of Message.places, GIN-indexed), a copy of the same complaint (Message.duplicate_of,
+see app.intake.duplicates), or similar text through PostgreSQL full-text search with the
+`russian` configuration (stemming makes «фонари» and «фонарей» one lexeme). Only plpgsql is
+installed, so no trigram similarity.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from app.core.errors import UserError
 from app.db.rows import view_of
 from app.db.tables import Message
+from app.domain.networks import NETWORKS_IN
 
 MAX_LIMIT = 20
 EXCERPT = 200
@@ -49,7 +52,14 @@ GENERIC_WORDS = frozenset(
     ]
 )
 WORD = re.compile(r"[^\W\d_]{3,}")
-WHY_RU = {"url": "та же ветка обсуждения", "author": "тот же автор", "text": "похожий текст"}
+WHY_RU = {
+    "copy": "то же сообщение",
+    "url": "та же ветка обсуждения",
+    "author": "тот же автор",
+    "place": "тот же адрес",
+    "text": "похожий текст",
+}
+REASONS = ("copy", "url", "author", "place", "text")
 
 
 def significant_words(text: str) -> list[str]:
@@ -70,6 +80,12 @@ WITH src AS (
     FROM message m WHERE m.id = {} AND m.organisation = {}
 ), candidates AS (
     SELECT c.id, c.text, c.state, c.detected_at, c.collected_at, c.author_name, c.url,
+        c.network,
+        (c.id = src.duplicate_of OR c.duplicate_of = src.id
+         OR (src.duplicate_of IS NOT NULL AND c.duplicate_of = src.duplicate_of)) AS same_copy,
+        (cardinality(src.places) > 0 AND c.places && src.places) AS same_place,
+        ARRAY(SELECT unnest(c.places) INTERSECT SELECT unnest(src.places) ORDER BY 1)
+            AS shared_places,
         (src.url <> '' AND c.url <> '' AND src.thread_url =
            rtrim(regexp_replace(regexp_replace(c.url, '([?&])(reply|comment|thread)=[^&]*',
                  '\1', 'g'), '([?&])&+', '\1', 'g'), '?&/')) AS same_url,
@@ -88,8 +104,9 @@ WITH src AS (
     SELECT *, shared > 0 AND shared >= least({}, wanted) AS same_text FROM candidates
 )
 SELECT * FROM scored
-WHERE same_url OR same_author OR same_text
-ORDER BY same_url::int * 4 + same_author::int * 2 + same_text::int DESC,
+WHERE same_copy OR same_url OR same_author OR same_place OR same_text
+ORDER BY same_copy::int * 16 + same_url::int * 4 + same_author::int * 2 + same_place::int * 2
+         + same_text::int DESC,
          rank DESC, coalesce(detected_at, collected_at) DESC, id DESC
 LIMIT {}
 """
@@ -112,16 +129,31 @@ class EarlierCase:
     author_name: str
     url: str
     why: list[str]
+    network: str = ""
+    places: list[str] = field(default_factory=list)  # the addresses both name
 
     @property
     def why_ru(self) -> str:
-        """Why it was found, in Russian («тот же автор, похожий текст»)."""
-        return ", ".join(WHY_RU[w] for w in self.why)
+        """Why it was found, in Russian («тот же автор, тот же адрес: ул. Ленина, 5»)."""
+        return ", ".join(self._reason_ru(w) for w in self.why)
+
+    def _reason_ru(self, why: str) -> str:
+        if why == "place" and self.places:
+            return f"{WHY_RU[why]}: {'; '.join(self.places)}"
+        if why == "copy" and self.network:
+            return f"{WHY_RU[why]} в {NETWORKS_IN.get(self.network, 'сети')}"
+        return WHY_RU[why]
 
 
 def _found(row: dict[str, Any]) -> EarlierCase:
-    why = [w for w in ("url", "author", "text") if row[f"same_{w}"]]
-    return view_of(EarlierCase, row, excerpt=_excerpt(row["text"]), why=why)
+    why = [w for w in REASONS if row[f"same_{w}"]]
+    return view_of(
+        EarlierCase,
+        row,
+        excerpt=_excerpt(row["text"]),
+        why=why,
+        places=list(row["shared_places"] or []),
+    )
 
 
 async def earlier_cases(organisation_id: int, message_id: int, limit: int = 5) -> list[EarlierCase]:

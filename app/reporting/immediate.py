@@ -14,6 +14,8 @@ from app.core import clock, links
 from app.core.config import get_settings
 from app.core.errors import UserError
 from app.db.tables import ActivityAlert, ImmediateReport, Message, User
+from app.deadlines.alerts import subject_ru
+from app.domain.activity import SurgeKind
 from app.domain.roles import Role
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules, organisation_rules
@@ -79,7 +81,14 @@ async def _subject(
 def _title(subject: dict[str, Any]) -> str:
     if "message" in subject:
         return f"Срочный доклад по сообщению № {subject['message']['id']}"
-    return f"Срочный доклад: повышенная активность по теме «{subject['alert']['topic']}»"
+    alert = subject["alert"]
+    return f"Срочный доклад: повышенная активность {_alert_subject(alert)}"
+
+
+def _alert_subject(alert: dict[str, Any]) -> str:
+    """«по теме «Дороги»» or «по адресу «ул. Ленина, 5»» of an ActivityAlert row."""
+    place = alert.get("place") or ""
+    return subject_ru(SurgeKind.PLACE if place else SurgeKind.TOPIC, place or alert["topic"])
 
 
 async def recipients(rules: OrganisationRules) -> list[int]:
@@ -268,12 +277,15 @@ async def list_immediate(organisation_id: int, limit: int = 50) -> list[Immediat
         r.created_by.full_name.as_alias("author"),
         r.acknowledged_by.full_name.as_alias("ack_name"),
         r.alert.topic.as_alias("topic"),
+        r.alert.place.as_alias("place"),
     ).where(r.organisation == organisation_id)
     rows = await query.order_by(r.id, ascending=False).limit(limit)
     return [
         ImmediateView(
             x["id"],
-            f"Сообщение № {x['message']}" if x["message"] else f"Активность: «{x['topic']}»",
+            f"Сообщение № {x['message']}"
+            if x["message"]
+            else f"Активность {_alert_subject({'topic': x['topic'] or '', 'place': x['place']})}",
             x["comment"],
             x["author"] or "",
             x["created_at"],

@@ -12,7 +12,8 @@ from litestar.response import Template
 
 from app.cases.queues import QueueFilters, department_options
 from app.core import clock
-from app.deadlines.activity import list_activity_alerts
+from app.deadlines.alerts import list_activity_alerts
+from app.deadlines.sweep import alert_settings
 from app.deadlines.violations import list_violations
 from app.domain.lifecycle import STEP_TITLES
 from app.domain.roles import Role
@@ -86,8 +87,15 @@ class OversightController(Controller):
         opt=roles(Role.SPECIALIST, Role.OFFICIAL, Role.HEAD),
     )
     async def activity(self, request: Req, rules: Rules, alert_id: FromPath[int]) -> Template:
-        """One heightened-activity alert with its messages (Penza p.21, Parfino p.24)."""
+        """One heightened-activity alert with its messages and their excerpts, and the
+        immediate report to the head pre-filled from them (Penza p.21, Parfino p.24)."""
         alerts = await list_activity_alerts(rules.id, limit=1, alert_id=alert_id)
         if not alerts:
             raise NotFoundException()
-        return page(request, "reporting/activity.html", rules=rules, alert=alerts[0])
+        alert = alerts[0]
+        settings = await alert_settings(rules.id)
+        until = alert.window_end.astimezone(rules.calendar.tz).strftime("%d.%m.%Y %H:%M")
+        comment = alert.immediate_comment(f"{settings.activity.window_hours:g}", until)
+        return page(
+            request, "reporting/activity.html", rules=rules, alert=alert, alert_comment=comment
+        )

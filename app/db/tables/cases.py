@@ -75,6 +75,11 @@ class Message(Table):
     screening = JSONB(default={})
     assessed_at = Timestamptz(null=True, default=None)
     places = Array(Varchar(length=200), default=list)
+    # The first copy of the same complaint posted again (another network, another account):
+    # app.intake.duplicates links it at intake; the «Новые» queue groups them.
+    duplicate_of: ForeignKey[Message] = ForeignKey(
+        "self", null=True, default=None, index=True, on_delete=OnDelete.set_null
+    )
     # Identity of the post for idempotent intake (unique per organisation, see migrations).
     dedup_key = Varchar(length=1100, default="")
     created_by = ForeignKey(User, null=True, default=None)

@@ -95,15 +95,17 @@ class NotificationPreference(Table):
 
 
 class ActivityAlert(Table):
-    """Heightened activity on one topic (Penza p.21, Parfino p.24), once per window."""
+    """Heightened activity on one topic or one address (Penza p.21, Parfino p.24), once per
+    window: `topic` for a topic surge, `place` (a Message.places label) for an address."""
 
     id = Serial(primary_key=True)
     organisation = ForeignKey(Organisation, null=False, index=True)
     topic = Varchar(length=120)
+    place = Varchar(length=200, default="")
     window_start = Timestamptz()
     window_end = Timestamptz()
     message_count = Integer()
-    usual = Real(default=0.0)  # the usual count for such a window (baseline rate × window)
+    usual = Real(default=0.0)  # the usual count: mean of the same weekday-hours, earlier weeks
     reason = Varchar(length=20)  # threshold | rate
     message_ids = JSONB(default=[])
     created_at = Timestamptz()

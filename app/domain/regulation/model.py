@@ -188,6 +188,18 @@ class Reports:
 
 
 @dataclass(frozen=True)
+class RepeatProcedure:
+    """What the regulation has done with a repeat message (Penza p.15, Parfino p.18): the
+    steps in its own words, what the answer must report, and the lifecycle action that
+    starts them (route to departments, or hand over to the coordinator first)."""
+
+    clause: str
+    procedure_ru: str
+    answer_ru: str
+    next_duty: Duty | None = None
+
+
+@dataclass(frozen=True)
 class RegulationProfile:
     """A regulation as data: timings, duties, switches and reports, each with its clause."""
 
@@ -212,6 +224,7 @@ class RegulationProfile:
     # Marking a message as needing a reaction requires a topic (Parfino p.7: «указывает тему»).
     topic_required: bool = False
     clauses: Mapping[str, str] = field(default_factory=dict)  # topic -> clause (informational)
+    repeat: RepeatProcedure | None = None  # None in profiles stored before issue #15
 
     def roles_for(self, duty: Duty) -> tuple[Role, ...]:
         """The roles that carry a duty in this profile (empty = the profile has no such duty)."""

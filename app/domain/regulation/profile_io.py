@@ -12,6 +12,7 @@ from app.domain.regulation.model import (
     ProfileError,
     RefusalReason,
     RegulationProfile,
+    RepeatProcedure,
     ReportPeriod,
     ReportRule,
     Reports,
@@ -114,6 +115,31 @@ def _report(raw: Mapping[str, Any], name: str) -> ReportRule:
     )
 
 
+def _repeat(raw: object) -> RepeatProcedure | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise _bad("repeat", "ожидается таблица значений")
+    duty = raw.get("next_duty")
+    return RepeatProcedure(
+        clause=_get(raw, "clause", str, "repeat"),
+        procedure_ru=_get(raw, "procedure_ru", str, "repeat"),
+        answer_ru=_get(raw, "answer_ru", str, "repeat"),
+        next_duty=None if duty is None else _enum(Duty, duty, "repeat.next_duty"),
+    )
+
+
+def _repeat_out(r: RepeatProcedure) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "clause": r.clause,
+        "procedure_ru": r.procedure_ru,
+        "answer_ru": r.answer_ru,
+    }
+    if r.next_duty is not None:
+        out["next_duty"] = str(r.next_duty)
+    return out
+
+
 def _str_map(raw: Mapping[str, Any], where: str, key: Callable[[str], T]) -> dict[T, str]:
     if not all(isinstance(v, str) for v in raw.values()):
         raise _bad(where, "ожидаются строки")
@@ -162,6 +188,7 @@ def profile_from_mapping(data: Mapping[str, Any]) -> RegulationProfile:
         networks=tuple(str(n) for n in data.get("networks", [])),
         topic_required=bool(data.get("topic_required", False)),
         clauses=_str_map(data.get("clauses", {}), "clauses", str),
+        repeat=_repeat(data.get("repeat")),
     )
 
 
@@ -224,4 +251,5 @@ def profile_to_mapping(p: RegulationProfile) -> dict[str, Any]:
         "networks": list(p.networks),
         "topic_required": p.topic_required,
         "clauses": dict(p.clauses),
+        **({"repeat": _repeat_out(p.repeat)} if p.repeat is not None else {}),
     }

@@ -166,7 +166,8 @@ async def test_penza_p21_heightened_activity_alerts_the_specialist_once() -> Non
     await sweep_at(clock, at(17, 15, 1))
     [alert] = await ActivityAlert.select()
     assert alert["topic"] == "Дороги" and alert["message_count"] == 10
-    assert alert["reason"] == "threshold"
+    # No fixed threshold by default since issue #15: ten where Monday mornings had none.
+    assert alert["reason"] == "rate" and alert["usual"] == 0
     [note] = [n for n in await notes() if n["kind"] == Kind.ACTIVITY]
     assert note["user"] == await user_id("penza-specialist")
     assert "п. 21 Положения" in note["body"] and note["url"] == f"/o/penza/activity/{alert['id']}"

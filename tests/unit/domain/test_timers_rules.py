@@ -128,29 +128,29 @@ def test_penza_p9_conditional_return_is_a_violation_only_when_taken() -> None:
     assert closed_late([ret], [], now, returned_assignments=[7]) == [ret]
 
 
-RULE = ActivityRule(window_hours=4, threshold=10, rate_factor=3, min_count=5, baseline_days=28)
+RULE = ActivityRule(window_hours=4, threshold=10, rate_factor=3, min_count=5, baseline_weeks=4)
 
 
+# Since issue #15 the usual count is the mean of the same weekday-hours of earlier weeks
+# (was: a rate per working hour over 28 days); `threshold` applies only where it is set.
 @pytest.mark.parametrize(
-    ("count", "baseline", "hours", "reason"),
+    ("count", "weekly", "reason"),
     [
-        (10, 1000, 160, SurgeReason.THRESHOLD),  # the threshold fires whatever is usual
-        (9, 40, 160, SurgeReason.RATE),  # usual 1 per window: 9 > 3 × 1
-        (5, 0, 160, SurgeReason.RATE),  # a new topic with five messages
-        (4, 0, 160, None),  # below the minimum count
-        (9, 160, 160, None),  # usual 4 per window: 9 ≤ 3 × 4 … not above 12
+        (10, [250, 250, 250, 250], SurgeReason.THRESHOLD),  # the threshold fires whatever
+        (9, [1, 1, 1, 1], SurgeReason.RATE),  # usual 1 per window: 9 > 3 × 1
+        (5, [0, 0, 0, 0], SurgeReason.RATE),  # a new topic with five messages
+        (4, [0, 0, 0, 0], None),  # below the minimum count
+        (9, [4, 4, 4, 4], None),  # usual 4 per window: 9 ≤ 3 × 4 … not above 12
     ],
 )
-def test_activity_surge(
-    count: int, baseline: int, hours: float, reason: SurgeReason | None
-) -> None:
-    surge = detect_surge("Дороги", count, baseline, hours, RULE)
+def test_activity_surge(count: int, weekly: list[int], reason: SurgeReason | None) -> None:
+    surge = detect_surge("Дороги", count, weekly, RULE)
     assert (surge.reason if surge else None) == reason
 
 
 def test_activity_disabled_and_window_blocks() -> None:
     off = ActivityRule.from_mapping({"enabled": False})
-    assert detect_surge("Дороги", 100, 0, 10, off) is None
+    assert detect_surge("Дороги", 100, [0], off) is None
     assert window_block(timedelta(hours=3, minutes=59), RULE) == 0
     assert window_block(timedelta(hours=4), RULE) == 1
 
