@@ -50,7 +50,7 @@ async def link_duplicate(organisation_id: int, message_id: int) -> int | None:
         _CANDIDATES,
         message_id,
         organisation_id,
-        f"{int(COPY_WINDOW.total_seconds())} seconds",
+        COPY_WINDOW,
         " or ".join(words),  # letters only: " or " makes an OR query and nothing else
         MAX_CANDIDATES,
     )

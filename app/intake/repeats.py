@@ -81,9 +81,9 @@ WITH src AS (
 ), candidates AS (
     SELECT c.id, c.text, c.state, c.detected_at, c.collected_at, c.author_name, c.url,
         c.network,
-        (c.id = src.duplicate_of OR c.duplicate_of = src.id
-         OR (src.duplicate_of IS NOT NULL AND c.duplicate_of = src.duplicate_of)) AS same_copy,
-        (cardinality(src.places) > 0 AND c.places && src.places) AS same_place,
+        coalesce(c.id = src.duplicate_of OR c.duplicate_of = src.id
+                 OR c.duplicate_of = src.duplicate_of, false) AS same_copy,
+        coalesce(cardinality(src.places) > 0 AND c.places && src.places, false) AS same_place,
         ARRAY(SELECT unnest(c.places) INTERSECT SELECT unnest(src.places) ORDER BY 1)
             AS shared_places,
         (src.url <> '' AND c.url <> '' AND src.thread_url =
