@@ -46,7 +46,8 @@ async def test_penza_p15_repeat_by_address_is_offered_with_its_reason_and_proced
     await sign_in(client, "penza-specialist")
     page = await client.get(f"/o/penza/cases/{repeat}")
     assert 'data-testid="repeat-suggestions"' in page.text
-    assert f"№{earlier} · тот же адрес: ул. Ленина, 5" in page.text
+    assert f'href="/o/penza/cases/{earlier}' in page.text
+    assert '<span data-testid="repeat-why">тот же адрес: ул. Ленина, 5</span>' in page.text
     specialist = await person("penza-specialist", "penza")
     await cases.mark_for_reaction(specialist, repeat, 1, ["ЖКХ"], Importance.NORMAL, earlier)
     page = await client.get(f"/o/penza/cases/{repeat}")

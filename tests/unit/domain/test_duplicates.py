@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from app.domain.screening.duplicates import (
     MAX_WORDS,
-    first_copy,
+    Fingerprint,
     fingerprint,
+    first_copy,
     near_duplicate,
     similarity,
 )
@@ -17,7 +18,7 @@ from app.screening.morphology import lemma
 VK = "Уже неделю не горят фонари на улице Мира возле школы, детям страшно ходить вечером"
 
 
-def fp(text: str):  # type: ignore[no-untyped-def]
+def fp(text: str) -> Fingerprint:
     return fingerprint(text, lemma)
 
 
