@@ -175,6 +175,15 @@ PENZA_CASES = (
         "https://ok.ru/group/52011133480962/topic/154020933410",
         0.3,
     ),
+    # The same complaint posted again in VK by a neighbour: «Новые» groups the copies.
+    DemoCase(
+        "Когда отремонтируют дорогу на ул. Стасова?! Ямы глубиной по колено.",
+        "Светлана Орлова",
+        "https://vk.com/id30117265",
+        "vk",
+        "https://vk.com/wall-45135112_99530?reply=99533",
+        0.25,
+    ),
     DemoCase(
         "На ул. Пушкина не горят фонари от дома 5 до дома 21, вечером идти страшно.",
         "Ольга Миронова",

@@ -44,6 +44,7 @@ def test_another_house_number_is_another_complaint() -> None:
     seven = "Нет горячей воды в доме по улице Ленина, 7 уже третий день, никто не отвечает"
     assert not near_duplicate(fp(five), fp(seven))
     assert near_duplicate(fp(five), fp(five.upper()))
+    assert not near_duplicate(fp(five.replace("5", "5а")), fp(five.replace("5", "7а")))
 
 
 def test_short_texts_must_match_exactly() -> None:
@@ -71,3 +72,16 @@ def test_a_text_is_a_copy_of_itself_and_similarity_is_symmetric(text: str) -> No
     assert 0.0 <= similarity(a, b) <= 1.0
     if a.shingles:
         assert near_duplicate(a, fp(text))
+
+
+def test_among_the_demo_messages_only_the_posted_twice_complaint_is_a_copy() -> None:
+    from app.demo.cases_data import DEMO_CASES
+
+    pairs = [
+        (a.text, b.text)
+        for cases in DEMO_CASES.values()
+        for i, a in enumerate(cases)
+        for b in cases[i + 1 :]
+        if near_duplicate(fp(a.text), fp(b.text))
+    ]
+    assert [a[:40] for a, _ in pairs] == ["Когда отремонтируют дорогу на ул. Стасов"]
