@@ -105,3 +105,40 @@ def test_a_surge_at_one_address_lists_the_messages_and_offers_the_report(people)
         re.compile(rf"^Повышенная активность по адресу «{re.escape(place)}»")
     )
     screenshot(specialist, "activity-by-address")
+
+
+async def _placed_pair(place: str) -> tuple[int, int]:
+    from app.db.tables import Message
+    from app.domain.intake import validate_incoming
+    from app.identity.organisations import organisation_id_by_slug
+    from app.intake.messages import intake_message
+    from app.journal.events import EventActor
+
+    org = await organisation_id_by_slug("parfino")
+    ids = []
+    for text, author in (
+        ("Не вывозят мусор с контейнерной площадки, всё переполнено", "Анна Егорова"),
+        ("Когда уберут площадку с баками? Крысы бегают", "Олег Носов"),
+    ):
+        raw = {"network": "ok", "text": text, "author_name": author}
+        message_id, _ = await intake_message(org, validate_incoming(raw), EventActor.system())
+        # Screening fills places (another part of issue #15); here they are set directly.
+        await Message.update({Message.places: [place]}).where(Message.id == message_id)
+        ids.append(message_id)
+    return ids[0], ids[1]
+
+
+def test_parfino_repeat_by_address_is_linked_and_its_procedure_offered(people) -> None:
+    place = f"д. Парфино, ул. Карла Маркса, {_tag()}"
+    earlier, repeat = run_async(lambda: _placed_pair(place))
+    specialist = people("parfino-specialist")
+    case = CasePage(specialist).open("parfino", repeat)
+    suggestions = specialist.get_by_test_id("repeat-suggestions")
+    expect(suggestions).to_contain_text(f"тот же адрес: {place}")
+    suggestions.locator(f'input[value="{earlier}"]').check()
+    case.mark("ЖКХ")
+    expect(specialist.get_by_test_id("repeat-procedure")).to_contain_text("Парфино-2020, п. 18")
+    expect(specialist.get_by_test_id("repeat-next")).to_contain_text(
+        "Передать ответственному работнику"
+    )
+    screenshot(specialist, "repeat-procedure-parfino")
