@@ -13,6 +13,7 @@ from app.cases.oversight import department_figures, period_starts
 from app.cases.queues import QueueFilters
 from app.domain.intake import NETWORKS
 from app.domain.roles import Role
+from app.screening.views import queue_hints
 from app.web.deps import CurrentActor, Req, Rules, provide_actor, provide_rules
 from app.web.guards import roles
 from app.web.rendering import page
@@ -59,6 +60,7 @@ class RolePagesController(Controller):
             "cases/_new_rows.html",
             rows,
             refusal_reasons=rules.profile.refusal_reasons,
+            hints=await queue_hints(rules.id, [r.id for r in rows]),
         )
 
     @get(

@@ -24,7 +24,13 @@ from app.db.tables.organisation import (
     Topic,
     User,
 )
-from app.db.tables.oversight import ActivityAlert, Notification, NotificationPreference, Violation
+from app.db.tables.oversight import (
+    ActivityAlert,
+    Notification,
+    NotificationPreference,
+    ScreeningDecision,
+    Violation,
+)
 from app.db.tables.reports import ImmediateReport, Report, SigningKey
 from app.db.tables.secrets import StoredSecret
 
@@ -50,6 +56,7 @@ __all__ = [
     "ProfileCopy",
     "Publication",
     "Report",
+    "ScreeningDecision",
     "SigningKey",
     "SocialAccount",
     "StoredSecret",

@@ -75,6 +75,8 @@ class Message(Table):
     screening = JSONB(default={})
     assessed_at = Timestamptz(null=True, default=None)
     places = Array(Varchar(length=200), default=list)
+    # Set when the specialist edited the places: re-assessment never overwrites them then.
+    places_edited_at = Timestamptz(null=True, default=None)
     # Identity of the post for idempotent intake (unique per organisation, see migrations).
     dedup_key = Varchar(length=1100, default="")
     created_by = ForeignKey(User, null=True, default=None)
