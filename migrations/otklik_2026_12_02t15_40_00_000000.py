@@ -18,13 +18,6 @@ ID = "2026-12-02T15:40:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "screening_decision; message: places_edited_at"
 
-FORWARDS_SQL = (
-    """CREATE INDEX IF NOT EXISTS screening_decision_by_month
-    ON screening_decision (organisation, decided_at)""",
-)
-BACKWARDS_SQL = ("DROP INDEX IF EXISTS screening_decision_by_month",)
-
-
 class Organisation(Table, tablename="organisation", schema=None):
     id = Serial(null=False, primary_key=True)
 
@@ -101,23 +94,4 @@ async def forwards() -> MigrationManager:
         params=_params(null=True, default=None),
         schema=None,
     )
-
-    async def run() -> None:
-        from piccolo.engine import engine_finder
-
-        engine = engine_finder()
-        assert engine is not None
-        for statement in FORWARDS_SQL:
-            await engine._run_in_new_connection(statement)
-
-    async def run_backwards() -> None:
-        from piccolo.engine import engine_finder
-
-        engine = engine_finder()
-        assert engine is not None
-        for statement in BACKWARDS_SQL:
-            await engine._run_in_new_connection(statement)
-
-    manager.add_raw(run)
-    manager.add_raw_backwards(run_backwards)
     return manager
