@@ -18,6 +18,7 @@ ID = "2026-12-02T15:40:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "screening_decision; message: places_edited_at"
 
+
 class Organisation(Table, tablename="organisation", schema=None):
     id = Serial(null=False, primary_key=True)
 

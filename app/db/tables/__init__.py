@@ -24,14 +24,9 @@ from app.db.tables.organisation import (
     Topic,
     User,
 )
-from app.db.tables.oversight import (
-    ActivityAlert,
-    Notification,
-    NotificationPreference,
-    ScreeningDecision,
-    Violation,
-)
+from app.db.tables.oversight import ActivityAlert, Notification, NotificationPreference, Violation
 from app.db.tables.reports import ImmediateReport, Report, SigningKey
+from app.db.tables.screening import RoutingKnowledge, ScreeningDecision
 from app.db.tables.secrets import StoredSecret
 
 __all__ = [
@@ -56,6 +51,7 @@ __all__ = [
     "ProfileCopy",
     "Publication",
     "Report",
+    "RoutingKnowledge",
     "ScreeningDecision",
     "SigningKey",
     "SocialAccount",

@@ -1,5 +1,4 @@
-"""Oversight: violations, notifications and their preferences, heightened-activity alerts,
-the specialists' decisions against the screening suggestions."""
+"""Oversight: violations, notifications and their preferences, heightened-activity alerts."""
 
 from __future__ import annotations
 
@@ -109,19 +108,3 @@ class ActivityAlert(Table):
     message_ids = JSONB(default=[])
     created_at = Timestamptz()
     dedup_key = Varchar(length=300, unique=True)
-
-
-class ScreeningDecision(Table):
-    """What the specialist decided against what screening assistance suggested (issue #15),
-    written in the transaction of the decision itself (mark, refuse, route). `kind` is
-    flags | importance | topic | department (app.domain.screening.agreement)."""
-
-    id = Serial(primary_key=True)
-    organisation = ForeignKey(Organisation, null=False)
-    message = ForeignKey(Message, null=False, index=True)
-    kind = Varchar(length=20, default="")
-    suggested = JSONB(default={})
-    decided = JSONB(default={})
-    agreed = Boolean(default=False)
-    decided_by = ForeignKey(User, null=True, default=None)
-    decided_at = Timestamptz(null=True, default=None)
