@@ -122,6 +122,9 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     health_check_interval = 30
+    # How often an idle worker looks for queued jobs (arq's default is 0.5 s): a new message
+    # must be in «Новые» with its screening within a second (issue #15).
+    poll_delay = 0.1
 
 
 async def run_until_stopped(

@@ -6,6 +6,7 @@ no suggestion there is nothing to agree with."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,8 +46,9 @@ async def _record(
             organisation=organisation_id,
             message=message_id,
             kind=str(kind),
-            suggested=suggested,
-            decided=decided,
+            # As JSON text: Piccolo takes a bare string for JSON already encoded.
+            suggested=json.dumps(suggested, ensure_ascii=False),
+            decided=json.dumps(decided, ensure_ascii=False),
             agreed=agreed,
             decided_by=user_id,
             decided_at=clock.now(),
