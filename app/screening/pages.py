@@ -88,7 +88,8 @@ class ScreeningPagesController(Controller):
     async def agreement(self, request: Req, rules: Rules) -> Template:
         """Agreement with the suggestions per month and kind of decision."""
         rates = await agreement_rates(rules.id, rules.timezone)
-        months = sorted({r.month for r in rates}, reverse=True)
+        titles = {r.month: r.month_title for r in rates}
+        months = sorted(titles.items(), reverse=True)
         return page(
             request,
             "screening/agreement.html",

@@ -20,6 +20,8 @@ from app.domain.screening.result import Assessment, Evidence, Suggestion
 # The «Новые» row shows this much of the text (as before the highlighting).
 ROW_EXCERPT = 400
 IMPORTANCE_TITLES = {"high": "высокая", "normal": "обычная"}
+# A routing suggestion below this confidence is noise to the person: not shown.
+MIN_SHOWN_SCORE = 0.05
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,11 @@ def _flag_title(code: str) -> str:
 
 
 def _suggestions(items: Sequence[Suggestion]) -> list[SuggestionView]:
-    return [SuggestionView(s.name, round(100 * s.score), tuple(s.why)) for s in items[:3]]
+    return [
+        SuggestionView(s.name, round(100 * s.score), tuple(s.why))
+        for s in items[:3]
+        if s.score >= MIN_SHOWN_SCORE
+    ]
 
 
 def hints_of(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.domain.screening.result import FlagCode
+from app.domain.worktime.year_table import MONTHS_RU
 
 
 class DecisionKind(StrEnum):
@@ -63,6 +64,12 @@ class AgreementRate:
     kind: DecisionKind
     total: int
     agreed: int
+
+    @property
+    def month_title(self) -> str:
+        """«декабрь 2026»."""
+        year, month = self.month.split("-")
+        return f"{MONTHS_RU[int(month) - 1].lower()} {year}"
 
     @property
     def percent(self) -> int:

@@ -81,6 +81,7 @@ def test_top_suggestion_among_the_chosen() -> None:
 def test_the_rate_reads_in_russian() -> None:
     rate = AgreementRate("2026-12", DecisionKind.flags, 50, 46)
     assert rate.text_ru == "флаги: согласие 92 % (46 из 50)"
+    assert rate.month_title == "декабрь 2026"
     assert AgreementRate("2026-12", DecisionKind.department, 0, 0).percent == 0
 
 
