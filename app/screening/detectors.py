@@ -1,7 +1,8 @@
 """The screening detectors as the rest of Otklik calls them: text in, flags and evidence out.
 
-Lexicons (and the model, when present) are loaded once per process and cached; the rules are
-in app.domain.screening.
+Lexicons and the n-gram model are loaded once per process and cached; the rules are in
+app.domain.screening. The model only adds insulting_language where the lexicon found nothing
+and it is at least MODEL_THRESHOLD sure (chosen on the evaluation in docs/screening.md).
 """
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ from __future__ import annotations
 from app.domain.screening import abuse, importance
 from app.domain.screening.result import Evidence
 from app.screening.lexicons import abuse_lexicon, importance_lexicon
+from app.screening.models import insult_model
 from app.screening.morphology import lemma
+
+MODEL_THRESHOLD = 0.6
 
 
 def flag_abuse(text: str) -> tuple[tuple[str, ...], tuple[Evidence, ...]]:
     """Abuse and threat flags (FlagCode values, in a stable order) with their evidence."""
-    found = abuse.flag_abuse(text, abuse_lexicon(), lemma)
+    found = abuse.flag_abuse(
+        text, abuse_lexicon(), lemma, model=insult_model(), model_threshold=MODEL_THRESHOLD
+    )
     return found.flags, found.evidence
 
 

@@ -34,6 +34,7 @@ class AbuseLexicon:
     obscene: re.Pattern[str]  # a whole word, matched on the squeezed form too
     obscene_forms: tuple[str, ...]  # common forms, most likely first, for masked words
     not_obscene: frozenset[str]  # words the obscene pattern would take but are not
+    vulgar: re.Pattern[str]  # coarse words («жопа», «говно»): obscene_language, milder why
     insult_lemmas: frozenset[str]
     insult_forms: tuple[str, ...]  # the insult lemmas in lexicon order, for masked words
     insult: re.Pattern[str]  # slang insults pymorphy3 does not know
@@ -42,6 +43,7 @@ class AbuseLexicon:
     official_lemmas: frozenset[str]  # «мэр», «глава», «чиновник»…
     threats: PhraseIndex
     why_obscene: str = "нецензурное слово"
+    why_vulgar: str = "грубое слово"
     why_insult: str = "оскорбление"
     why_weak_insult: str = "оскорбление в адрес человека"
 
@@ -150,6 +152,9 @@ def _word_evidence(
     candidates = (word.norm,) if word.alt is None else (word.norm, word.alt)
     if any(lexicon.is_obscene(c) for c in candidates):
         code, why = FlagCode.obscene_language, lexicon.why_obscene
+        return [Evidence(code, word.start, word.end, fragment, why)]
+    if any(lexicon.vulgar.fullmatch(squeeze(c)) for c in candidates):
+        code, why = FlagCode.obscene_language, lexicon.why_vulgar
         return [Evidence(code, word.start, word.end, fragment, why)]
     if lemmas[i] in lexicon.insult_lemmas or any(lexicon.is_insult_form(c) for c in candidates):
         code, why = FlagCode.insulting_language, lexicon.why_insult

@@ -47,6 +47,7 @@ def abuse_lexicon() -> AbuseLexicon:
         obscene=_alternation(obscene["patterns"]),
         obscene_forms=_forms(obscene["forms"]),
         not_obscene=_words(obscene["exceptions"]),
+        vulgar=_alternation(obscene["vulgar"]),
         insult_lemmas=_words(insulting["lemmas"]),
         insult_forms=_forms(insulting["lemmas"]),
         insult=_alternation(insulting["patterns"]),
@@ -55,6 +56,7 @@ def abuse_lexicon() -> AbuseLexicon:
         official_lemmas=_words(addressee["officials"]),
         threats=PhraseIndex(threats),
         why_obscene=obscene["why_ru"],
+        why_vulgar=obscene["vulgar_why_ru"],
         why_insult=insulting["why_ru"],
         why_weak_insult=insulting["why_weak_ru"],
     )
