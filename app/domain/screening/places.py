@@ -117,10 +117,13 @@ def _known_place(
         marked_after = _marker(text, words, position + size, entry.kind, span[-1])
         if marked_before is None and not word.raw[:1].isupper():
             continue
+        if entry.kind == STREET and any(
+            m is not None and m.label != entry.marker for m in (marked_before, marked_after)
+        ):
+            continue  # «Красная площадь» is not «ул. Красная»
         matches.append((entry, marked_before, marked_after))
     # One name, several places («ул. Ленина», «пл. Ленина»): the one the marker names, else
     # the first in the gazetteer.
-    matches.sort(key=lambda m: not any(k is not None and k.label == m[0].marker for k in m[1:]))
     for entry, before, after in matches:
         size = len(entry.keys)
         start, end, consumed = word.start, words[position + size - 1].end, position + size
