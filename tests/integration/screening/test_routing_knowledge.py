@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import statistics
+import time
 from datetime import timedelta
 
 import pytest
 
 from app.core import clock
 from app.db.tables import Assignment, RoutingKnowledge
-from app.screening.routing import learn_routing, suggest_routing
+from app.screening.routing import forget_loaded, learn_routing, suggest_routing
 from app.screening.routing_history import learn_new_assignments
 from tasks.routing import learn_from_routing
 from tasks.worker import WorkerSettings
@@ -16,6 +18,12 @@ from tests.integration.cases_helpers import org_id
 from tests.integration.services_helpers import routed_case
 
 pytestmark = pytest.mark.usefixtures("demo")
+
+
+@pytest.fixture(autouse=True)
+def fresh_models() -> None:
+    forget_loaded()  # the demo tables are restored between tests under the cache
+
 
 HOUSING = "Управление жилищно-коммунального хозяйства"
 TRANSPORT = "Управление транспорта и связи"
@@ -87,3 +95,16 @@ async def _learned(organisation_id: int) -> int:
         RoutingKnowledge.organisation == organisation_id
     )
     return int(row[0]["examples"]) if row else 0
+
+
+async def test_suggestions_take_well_under_20_ms_once_the_model_is_loaded() -> None:
+    penza = await org_id("penza")
+    await learn_routing(penza, "Фестиваль во дворе", [CULTURE], ["Культура"])
+    text = "Третий день нет горячей воды в доме по ул. Кирова, 62, батареи холодные"
+    await suggest_routing(penza, text)  # loads the model
+    times = []
+    for _ in range(30):
+        started = time.perf_counter()
+        await suggest_routing(penza, text)
+        times.append(time.perf_counter() - started)
+    assert statistics.median(times) < 0.020
