@@ -27,6 +27,7 @@ from tasks.heartbeat import heartbeat
 from tasks.media import SWEEP_MEDIA_CRON, sweep_media
 from tasks.outbox import deliver_due_replies, deliver_reply
 from tasks.reports import deliver_reports, remind_immediate
+from tasks.routing import LEARN_FROM_ROUTING_CRON, learn_from_routing
 from tasks.timers import send_emails, sweep_timers
 
 log = logging.getLogger("otklik.worker")
@@ -88,6 +89,7 @@ class WorkerSettings:
         sweep_inbox,
         deliver_reply,
         deliver_due_replies,
+        learn_from_routing,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True),
@@ -111,6 +113,7 @@ class WorkerSettings:
             timeout=1800,
         ),
         SWEEP_MEDIA_CRON,
+        LEARN_FROM_ROUTING_CRON,
     ]
     on_startup = startup
     on_shutdown = shutdown
