@@ -42,6 +42,9 @@ class AbuseLexicon:
     addressee_forms: frozenset[str]  # «ты», «вы», «вам»…
     official_lemmas: frozenset[str]  # «мэр», «глава», «чиновник»…
     threats: PhraseIndex
+    # Ordinary words with an abusive root's letters inside («скипидар», «оскорблять»), by
+    # lemma: the model does not read them, as the lexicon's patterns do not match them.
+    innocent_lemmas: frozenset[str] = frozenset()
     why_obscene: str = "нецензурное слово"
     why_vulgar: str = "грубое слово"
     why_insult: str = "оскорбление"
@@ -87,7 +90,8 @@ class ModelVerdict:
     words: tuple[tuple[int, int], ...]  # offsets of the words that weighed most
 
 
-ToxicityModel = Callable[[str], ModelVerdict]
+# The model reads the words as meant: (start, end, word) each.
+ToxicityModel = Callable[[Sequence[tuple[int, int, str]]], ModelVerdict]
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,13 @@ def flag_abuse(
         evidence.extend(_word_evidence(word, i, found, lemmas, lexicon, text))
     evidence.extend(_threats(text, found, forms, lemmas, lexicon, to_official))
     if model is not None and not evidence:
-        verdict = model(text)
+        verdict = model(
+            [
+                (w.start, w.end, w.norm)
+                for w, lem in zip(found, lemmas, strict=True)
+                if w.mask is None and w.norm.isalpha() and lem not in lexicon.innocent_lemmas
+            ]
+        )
         if verdict.score >= model_threshold:
             for start, end in verdict.words:
                 why = f"похоже на оскорбление (модель, {verdict.score:.0%})"

@@ -171,7 +171,7 @@ def words(text: str, known: Known | None = None) -> Iterator[Word]:
 
 
 def _word(raw: str, start: int) -> Word:
-    norm = deobfuscate(raw)
+    norm = deobfuscate(raw).replace("-", "")  # only spelled-out letters keep a hyphen here
     if _MASK_RUN.search(norm):
         return Word(start, start + len(raw), raw, norm, mask_pattern(norm))
     latin_only = _LATIN.search(raw.lower()) is not None and _CYRILLIC.search(raw.lower()) is None
