@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.domain.screening.normalise import Word, squeeze, words
 from app.domain.screening.phrases import PhraseIndex
@@ -162,8 +162,8 @@ def flag_abuse(
                 evidence.append(
                     Evidence(FlagCode.insulting_language, start, end, text[start:end], why)
                 )
-    evidence = _unique(evidence)
-    flags = tuple(code for code in FLAG_ORDER if any(e.code == code for e in evidence))
+    evidence = [replace(e, code=str(e.code)) for e in _unique(evidence)]  # plain str for JSON
+    flags = tuple(str(code) for code in FLAG_ORDER if any(e.code == code for e in evidence))
     return AbuseFlags(flags, tuple(sorted(evidence, key=lambda e: (e.start, e.code))))
 
 

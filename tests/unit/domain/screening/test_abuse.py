@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.screening import abuse
+from app.domain.screening.result import Assessment
 from app.screening.detectors import flag_abuse
 from app.screening.lexicons import abuse_lexicon
 from app.screening.morphology import lemma
@@ -264,3 +267,10 @@ def test_masking_a_letter_still_flags_the_word(word: str, data: st.DataObject) -
     mask = data.draw(st.sampled_from(["*", "@", "#", "**"]))
     text = f"Это {word[:i]}{mask}{word[i + 1 :]} какой-то"
     assert OBSCENE in lexicon_flags(text), text
+
+
+def test_flags_and_evidence_are_stored_and_read_back_as_plain_json() -> None:
+    flags, evidence = flag_abuse("Мэр, тебе конец, п*здец")
+    stored = json.loads(json.dumps(Assessment(flags=flags, evidence=evidence).to_json()))
+    assert stored["flags"] == ["obscene_language", "threat_to_official"]
+    assert Assessment.from_json(stored) == Assessment(flags=flags, evidence=evidence)
