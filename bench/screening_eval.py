@@ -19,11 +19,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from app.domain.screening import abuse
-from app.screening.detectors import MODEL_THRESHOLD
+from app.screening.detectors import MODEL_THRESHOLD, suggest_importance
 from app.screening.lexicons import abuse_lexicon
 from app.screening.models import insult_model
 from app.screening.morphology import lemma
 from bench.screening_corpora import (
+    complaints,
     complaints_split,
     demo_complaints,
     russe_detox,
@@ -137,6 +138,18 @@ def main() -> None:
     ):
         false_flags(f"{name}, KZgovData", ordinary_test, predict, bool(args.errors))
         false_flags(f"{name}, demo", demo, predict, bool(args.errors))
+    everything, urgency = complaints()
+    false_flags("lexicon, all 1,200 KZgovData", everything, lexicon_only)
+    importance_agreement(everything, urgency)
+
+
+def importance_agreement(texts: Sequence[str], urgency: Sequence[str]) -> None:
+    """How often «high» is suggested for KZgovData's complaints by their own urgency label."""
+    print("Importance «high» suggested, by KZgovData's urgency label:")
+    for label in ("высокая", "средняя", "низкая"):
+        chosen = [t for t, u in zip(texts, urgency, strict=True) if u == label]
+        high = sum(1 for t in chosen if suggest_importance(t)[0] == "high")
+        print(f"  {label:<10} {high:4d} / {len(chosen)} = {high / len(chosen):6.1%}")
 
 
 if __name__ == "__main__":

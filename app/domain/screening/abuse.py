@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from app.domain.screening.normalise import Word, squeeze, words
 from app.domain.screening.phrases import PhraseIndex
@@ -25,6 +25,8 @@ from app.domain.screening.tokens import Lemmatizer
 # An insult needing an addressee counts when one stands this many words away or closer.
 ADDRESSEE_WINDOW = 3
 FLAG_ORDER = tuple(FlagCode)
+# Words remembered with their verdict before the memory starts over (a few MB).
+VERDICT_CACHE = 100_000
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,16 @@ class AbuseLexicon:
     addressee_forms: frozenset[str]  # «ты», «вы», «вам»…
     official_lemmas: frozenset[str]  # «мэр», «глава», «чиновник»…
     threats: PhraseIndex
+    # Ordinary words with an abusive root's letters inside («скипидар», «оскорблять»), by
+    # lemma: the model does not read them, as the lexicon's patterns do not match them.
+    innocent_lemmas: frozenset[str] = frozenset()
     why_obscene: str = "нецензурное слово"
     why_vulgar: str = "грубое слово"
     why_insult: str = "оскорбление"
     why_weak_insult: str = "оскорбление в адрес человека"
+    _verdicts: dict[tuple[str, str | None, str], tuple[str, str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def is_obscene(self, norm: str) -> bool:
         """Whether a word (as meant, lower case) is obscene."""
@@ -55,6 +63,25 @@ class AbuseLexicon:
             return True
         squeezed = squeeze(norm)
         return squeezed not in self.not_obscene and self.obscene.fullmatch(squeezed) is not None
+
+    def verdict(self, norm: str, alt: str | None, lemma: str) -> tuple[str, str] | None:
+        """The flag and reason a word raises by itself (remembered: words repeat)."""
+        key = (norm, alt, lemma)
+        cache = self._verdicts
+        if key in cache:
+            return cache[key]
+        if len(cache) > VERDICT_CACHE:
+            cache.clear()
+        result: tuple[str, str] | None = None
+        candidates = (norm,) if alt is None else (norm, alt)
+        if any(self.is_obscene(c) for c in candidates):
+            result = FlagCode.obscene_language, self.why_obscene
+        elif any(self.vulgar.fullmatch(squeeze(c)) for c in candidates):
+            result = FlagCode.obscene_language, self.why_vulgar
+        elif lemma in self.insult_lemmas or any(self.is_insult_form(c) for c in candidates):
+            result = FlagCode.insulting_language, self.why_insult
+        cache[key] = result
+        return result
 
     def is_insult_form(self, norm: str) -> bool:
         """Whether a word is an insult by its form alone (slang, or a dictionary form)."""
@@ -87,7 +114,8 @@ class ModelVerdict:
     words: tuple[tuple[int, int], ...]  # offsets of the words that weighed most
 
 
-ToxicityModel = Callable[[str], ModelVerdict]
+# The model reads the words as meant: (start, end, word) each.
+ToxicityModel = Callable[[Sequence[tuple[int, int, str]]], ModelVerdict]
 
 
 @dataclass(frozen=True)
@@ -121,15 +149,21 @@ def flag_abuse(
         evidence.extend(_word_evidence(word, i, found, lemmas, lexicon, text))
     evidence.extend(_threats(text, found, forms, lemmas, lexicon, to_official))
     if model is not None and not evidence:
-        verdict = model(text)
+        verdict = model(
+            [
+                (w.start, w.end, w.norm)
+                for w, lem in zip(found, lemmas, strict=True)
+                if w.mask is None and w.norm.isalpha() and lem not in lexicon.innocent_lemmas
+            ]
+        )
         if verdict.score >= model_threshold:
             for start, end in verdict.words:
                 why = f"похоже на оскорбление (модель, {verdict.score:.0%})"
                 evidence.append(
                     Evidence(FlagCode.insulting_language, start, end, text[start:end], why)
                 )
-    evidence = _unique(evidence)
-    flags = tuple(code for code in FLAG_ORDER if any(e.code == code for e in evidence))
+    evidence = [replace(e, code=str(e.code)) for e in _unique(evidence)]  # plain str for JSON
+    flags = tuple(str(code) for code in FLAG_ORDER if any(e.code == code for e in evidence))
     return AbuseFlags(flags, tuple(sorted(evidence, key=lambda e: (e.start, e.code))))
 
 
@@ -149,15 +183,9 @@ def _word_evidence(
         code, form = hit
         why = lexicon.why_obscene if code == FlagCode.obscene_language else lexicon.why_insult
         return [Evidence(code, word.start, word.end, fragment, f"{why} (скрыто: {form})")]
-    candidates = (word.norm,) if word.alt is None else (word.norm, word.alt)
-    if any(lexicon.is_obscene(c) for c in candidates):
-        code, why = FlagCode.obscene_language, lexicon.why_obscene
-        return [Evidence(code, word.start, word.end, fragment, why)]
-    if any(lexicon.vulgar.fullmatch(squeeze(c)) for c in candidates):
-        code, why = FlagCode.obscene_language, lexicon.why_vulgar
-        return [Evidence(code, word.start, word.end, fragment, why)]
-    if lemmas[i] in lexicon.insult_lemmas or any(lexicon.is_insult_form(c) for c in candidates):
-        code, why = FlagCode.insulting_language, lexicon.why_insult
+    verdict = lexicon.verdict(word.norm, word.alt, lemmas[i])
+    if verdict is not None:
+        code, why = verdict
         return [Evidence(code, word.start, word.end, fragment, why)]
     if lemmas[i] in lexicon.weak_insult_lemmas and _addressed(i, found, lemmas, lexicon):
         code, why = FlagCode.insulting_language, lexicon.why_weak_insult

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,7 +40,10 @@ def word_features(word: str, n_features: int, ngrams: tuple[int, int] = NGRAMS) 
     return result
 
 
-def text_words(text: str) -> list[tuple[int, int, str]]:
+ScoredWord = tuple[int, int, str]  # start, end, the word as meant
+
+
+def text_words(text: str) -> list[ScoredWord]:
     """The words a text is scored on: (start, end, word as meant)."""
     return [(w.start, w.end, w.norm) for w in words(text) if w.mask is None and w.norm.isalpha()]
 
@@ -63,9 +67,8 @@ class NgramModel:
 
         self._word_weight = word_weight
 
-    def __call__(self, text: str) -> ModelVerdict:
-        """The probability that the text is abusive and the words that weigh most."""
-        found = text_words(text)
+    def __call__(self, found: Sequence[ScoredWord]) -> ModelVerdict:
+        """The probability that the words are abusive and the words that weigh most."""
         if not found:
             return ModelVerdict(1 / (1 + math.exp(-self.bias)), ())
         weighed = [(self._word_weight(word), start, end) for start, end, word in found]

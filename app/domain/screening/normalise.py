@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.domain.screening.tokens import MAX_CHARS, fold
 
@@ -164,19 +165,30 @@ def words(text: str, known: Known | None = None) -> Iterator[Word]:
                 joined.append((match.start(), match.end()))
                 yield Word(match.start(), match.end(), match.group(), norm)
     for match in WORD.finditer(text):
-        if joined and any(a <= match.start() < b for a, b in joined):
+        start, raw = match.start(), match.group()
+        if joined and any(a <= start < b for a, b in joined):
             continue
-        for start, piece in _pieces(match.group(), match.start()):
-            yield _word(piece, start)
+        if "-" not in raw and "." not in raw:  # the usual word: one piece
+            norm, mask, alt = _read(raw)
+            yield Word(start, match.end(), raw, norm, mask, alt)
+            continue
+        for piece_start, piece in _pieces(raw, start):
+            yield _word(piece, piece_start)
 
 
 def _word(raw: str, start: int) -> Word:
-    norm = deobfuscate(raw)
+    norm, mask, alt = _read(raw)
+    return Word(start, start + len(raw), raw, norm, mask, alt)
+
+
+@lru_cache(maxsize=100_000)
+def _read(raw: str) -> tuple[str, re.Pattern[str] | None, str | None]:
+    """A typed word as meant, its mask pattern and its look-alike reading (words repeat)."""
+    norm = deobfuscate(raw).replace("-", "")  # only spelled-out letters keep a hyphen here
     if _MASK_RUN.search(norm):
-        return Word(start, start + len(raw), raw, norm, mask_pattern(norm))
+        return norm, mask_pattern(norm), None
     latin_only = _LATIN.search(raw.lower()) is not None and _CYRILLIC.search(raw.lower()) is None
-    alt = look_alike(raw) if latin_only else None
-    return Word(start, start + len(raw), raw, norm, alt=alt)
+    return norm, None, look_alike(raw) if latin_only else None
 
 
 def _pieces(raw: str, start: int) -> Iterator[tuple[int, str]]:

@@ -55,6 +55,7 @@ def abuse_lexicon() -> AbuseLexicon:
         addressee_forms=_words(addressee["forms"]),
         official_lemmas=_words(addressee["officials"]),
         threats=PhraseIndex(threats),
+        innocent_lemmas=_words(data["innocent"]["lemmas"]),
         why_obscene=obscene["why_ru"],
         why_vulgar=obscene["vulgar_why_ru"],
         why_insult=insulting["why_ru"],
