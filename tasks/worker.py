@@ -28,6 +28,7 @@ from tasks.heartbeat import heartbeat
 from tasks.media import SWEEP_MEDIA_CRON, sweep_media
 from tasks.outbox import deliver_due_replies, deliver_reply
 from tasks.reports import deliver_reports, remind_immediate
+from tasks.routing import LEARN_FROM_ROUTING_CRON, learn_from_routing
 from tasks.screening import ASSESS_BACKLOG_CRON, assess_backlog, assess_new_message
 from tasks.timers import send_emails, sweep_timers
 
@@ -92,6 +93,7 @@ class WorkerSettings:
         sweep_inbox,
         deliver_reply,
         deliver_due_replies,
+        learn_from_routing,
         assess_new_message,
         assess_backlog,
     ]
@@ -117,6 +119,7 @@ class WorkerSettings:
             timeout=1800,
         ),
         SWEEP_MEDIA_CRON,
+        LEARN_FROM_ROUTING_CRON,
         ASSESS_BACKLOG_CRON,
     ]
     on_startup = startup

@@ -1,31 +1,30 @@
-"""STAND-IN until the real detectors land on main (removed at the merge): just enough to test
-the integration. Never to be merged."""
+"""The screening detectors as the rest of Otklik calls them: text in, flags and evidence out.
+
+Lexicons and the n-gram model are loaded once per process and cached; the rules are in
+app.domain.screening. The model only adds insulting_language where the lexicon found nothing
+and it is at least MODEL_THRESHOLD sure (chosen on the evaluation in docs/screening.md).
+"""
 
 from __future__ import annotations
 
-import re
-
+from app.domain.screening import abuse, importance
 from app.domain.screening.result import Evidence
+from app.screening.lexicons import abuse_lexicon, importance_lexicon
+from app.screening.models import insult_model
+from app.screening.morphology import lemma
 
-_RULES = (
-    (re.compile(r"\bх[уy]й\w*|\bбля\w*", re.I), "obscene_language", "Нецензурное слово"),
-    (re.compile(r"\bубью\b|\bсожгу\b", re.I), "threat_to_official", "Угроза должностному лицу"),
-)
-_URGENT = re.compile(r"прорвало трубу|нет отопления|без света", re.I)
+MODEL_THRESHOLD = 0.6
 
 
 def flag_abuse(text: str) -> tuple[tuple[str, ...], tuple[Evidence, ...]]:
-    evidence = tuple(
-        Evidence(code, m.start(), m.end(), m.group(), why)
-        for rule, code, why in _RULES
-        for m in rule.finditer(text)
+    """Abuse and threat flags (FlagCode values, in a stable order) with their evidence."""
+    found = abuse.flag_abuse(
+        text, abuse_lexicon(), lemma, model=insult_model(), model_threshold=MODEL_THRESHOLD
     )
-    return tuple(dict.fromkeys(e.code for e in evidence)), evidence
+    return found.flags, found.evidence
 
 
 def suggest_importance(text: str) -> tuple[str, tuple[Evidence, ...]]:
-    evidence = tuple(
-        Evidence("importance", m.start(), m.end(), m.group(), "Авария в ЖКХ")
-        for m in _URGENT.finditer(text)
-    )
-    return ("high" if evidence else "normal"), evidence
+    """«high» or «normal», with the fragments that made it high."""
+    found = importance.suggest_importance(text, importance_lexicon(), lemma)
+    return found.importance, found.evidence

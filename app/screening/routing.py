@@ -3,8 +3,8 @@
 The model (app.domain.screening.routing) is the organisation's learned counts (table
 routing_knowledge) plus pseudo-examples rebuilt from its departments' topics and its topic
 dictionary. The loaded model is cached per organisation; the cache is checked against the
-stored row's `updated_at` at every call (one indexed read) and the dictionary part is rebuilt
-after DICTIONARY_TTL seconds, so suggestions stay well under 20 ms a message.
+stored row's `updated_at` at most once a second (one indexed read) and the dictionary part is
+rebuilt after DICTIONARY_TTL seconds, so suggestions stay well under 20 ms a message.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from app.screening.morphology import lemma
 
 LEXICON = Path(__file__).parent / "lexicons" / "routing_topics.toml"
 DICTIONARY_TTL = 60.0
+# How often a process asks whether another one (the worker) has learned since: a routing
+# learned elsewhere shows in this process's suggestions within a second.
+CHECK_SECONDS = 1.0
 MAX_LEARN_CHARS = 5_000
 
 
@@ -46,7 +49,7 @@ class Knowledge:
         return {"departments": self.departments.to_json(), "topics": self.topics.to_json()}
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Loaded:
     updated_at: datetime | None
     loaded_at: float
@@ -54,6 +57,7 @@ class _Loaded:
     department_names: tuple[str, ...]
     topics: RoutingModel
     topic_names: tuple[str, ...]
+    checked_at: float = 0.0
 
 
 _CACHE: dict[int, _Loaded] = {}
@@ -153,18 +157,23 @@ def _knowledge(row: dict[str, Any]) -> Knowledge:
 
 
 async def _loaded(organisation_id: int) -> _Loaded:
+    cached = _CACHE.get(organisation_id)
+    now = time.monotonic()
+    if cached is not None and now - cached.checked_at < CHECK_SECONDS:
+        return cached
     rows = await RoutingKnowledge.raw(
         "SELECT updated_at FROM routing_knowledge WHERE organisation = {}", organisation_id
     )
     updated_at = rows[0]["updated_at"] if rows else None
-    cached = _CACHE.get(organisation_id)
     if (
         cached is not None
         and cached.updated_at == updated_at
-        and time.monotonic() - cached.loaded_at < DICTIONARY_TTL
+        and now - cached.loaded_at < DICTIONARY_TTL
     ):
+        cached.checked_at = now
         return cached
     loaded = await _load(organisation_id)
+    loaded.checked_at = now
     _CACHE[organisation_id] = loaded
     return loaded
 
@@ -207,3 +216,8 @@ async def _load(organisation_id: int) -> _Loaded:
         topic_model,
         topic_names,
     )
+
+
+def forget_loaded() -> None:
+    """Drop every cached model (tests, after the tables were reset under the process)."""
+    _CACHE.clear()
