@@ -21,4 +21,4 @@ async def assess_backlog(ctx: dict[str, Any]) -> dict[str, int]:
 
 
 # Every minute; at startup it catches up what arrived while no worker ran.
-ASSESS_BACKLOG_CRON = cron(assess_backlog, second=15, run_at_startup=True, unique=True, timeout=55)
+ASSESS_BACKLOG_CRON = cron(assess_backlog, second=40, run_at_startup=True, unique=True, timeout=55)
