@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from app.outbox.pages import OutboxController
     from app.reporting.oversight_pages import OversightController
     from app.reporting.pages import ReportsController, VerifyController
+    from app.screening.pages import ScreeningPagesController
     from app.web.auth import AuthController
     from app.web.errors import (
         RefusedInput,
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             RolePagesController,
             AdminPagesController,
             CaseController,
+            ScreeningPagesController,
             AssignmentActionsController,
             OutboxController,
             ManualEntryController,

@@ -16,6 +16,7 @@ import app.db  # noqa: F401 — sets PICCOLO_CONF before tables are used
 from app.core.config import get_settings
 from app.core.outages import is_outage
 from app.outbox import replies
+from app.screening.assess import warm_up
 from tasks.connectors import (
     poll_connectors,
     process_inbox,
@@ -27,6 +28,8 @@ from tasks.heartbeat import heartbeat
 from tasks.media import SWEEP_MEDIA_CRON, sweep_media
 from tasks.outbox import deliver_due_replies, deliver_reply
 from tasks.reports import deliver_reports, remind_immediate
+from tasks.routing import LEARN_FROM_ROUTING_CRON, learn_from_routing
+from tasks.screening import ASSESS_BACKLOG_CRON, assess_backlog, assess_new_message
 from tasks.timers import send_emails, sweep_timers
 
 log = logging.getLogger("otklik.worker")
@@ -56,6 +59,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     # reply to a clarification resumes the case.
     replies.install()
     await heartbeat(ctx)
+    # Screening's dictionaries loaded now, so the first new message is assessed at once.
+    await asyncio.to_thread(warm_up)
     await start_loops(ctx)
 
 
@@ -88,6 +93,9 @@ class WorkerSettings:
         sweep_inbox,
         deliver_reply,
         deliver_due_replies,
+        learn_from_routing,
+        assess_new_message,
+        assess_backlog,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(heartbeat, second={0, 10, 20, 30, 40, 50}, run_at_startup=False, unique=True),
@@ -111,10 +119,15 @@ class WorkerSettings:
             timeout=1800,
         ),
         SWEEP_MEDIA_CRON,
+        LEARN_FROM_ROUTING_CRON,
+        ASSESS_BACKLOG_CRON,
     ]
     on_startup = startup
     on_shutdown = shutdown
     health_check_interval = 30
+    # How often an idle worker looks for queued jobs (arq's default is 0.5 s): a new message
+    # must be in «Новые» with its screening within a second (issue #15).
+    poll_delay = 0.1
 
 
 async def run_until_stopped(

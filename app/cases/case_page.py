@@ -23,6 +23,8 @@ from app.domain.lifecycle import DraftKind
 from app.domain.roles import sees_case
 from app.intake.media import draft_attachments
 from app.intake.uploads import CHUNK_BYTES, Uploads
+from app.screening.place_edit import EDITS_PLACES
+from app.screening.views import case_hints, reasons_first
 from app.web.deps import CurrentActor, Req, Rules
 from app.web.rendering import page
 
@@ -66,6 +68,7 @@ async def render_case(
     typed_for = request.path_params.get("assignment_id")
     if typed_for not in {a.id for a in view.assignments}:
         typed_for = None
+    hints = await case_hints(rules.id, message_id)
     return page(
         request,
         template,
@@ -75,7 +78,9 @@ async def render_case(
         actor=actor,
         error=error,
         kinds=list(DraftKind),
-        refusal_reasons=rules.profile.refusal_reasons,
+        refusal_reasons=reasons_first(rules.profile.refusal_reasons, hints),
+        hints=hints,
+        can_edit_places=bool(actor.roles & set(EDITS_PLACES)),
         typed=typed or {},
         typed_for=typed_for,
         publishing=await network_publishing(rules.id, message_id),

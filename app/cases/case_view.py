@@ -64,6 +64,7 @@ EVENT_TITLES: dict[str, str] = {
     "message_deleted_in_network": "Автор удалил сообщение в сети (текст сохранён)",
     "breach_recorded": "Зафиксировано нарушение",
     "breach_decided": "Принято решение по нарушению",
+    "places_edited": "Исправлены адреса",
 }
 
 

@@ -14,6 +14,7 @@ from app.cases.queues import QueueFilters
 from app.domain.intake import NETWORKS
 from app.domain.roles import Role
 from app.intake.duplicates import copies_of
+from app.screening.views import queue_hints
 from app.web.deps import CurrentActor, Req, Rules, provide_actor, provide_rules
 from app.web.guards import roles
 from app.web.rendering import page
@@ -61,6 +62,7 @@ class RolePagesController(Controller):
             rows,
             refusal_reasons=rules.profile.refusal_reasons,
             copies=await copies_of(rules.id, [r.id for r in rows]),
+            hints=await queue_hints(rules.id, [r.id for r in rows]),
         )
 
     @get(

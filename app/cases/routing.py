@@ -26,6 +26,7 @@ from app.domain.lifecycle import (
 from app.identity.actor import ActorContext
 from app.identity.organisations import organisation_rules
 from app.journal.events import record_event
+from app.screening.decisions import record_routing
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ async def route(
         row = await message_row(ctx, message_id)
         transition = apply_rule(MessageState(row["state"]), MessageAction.ROUTE, ctx, rules)
         ids = [t.department_id for t in targets]
-        known = await Department.select(Department.id).where(
+        known = await Department.select(Department.id, Department.name).where(
             Department.id.is_in(ids)
             & (Department.organisation == ctx.organisation_id)
             & Department.is_active.eq(True)
@@ -67,6 +68,7 @@ async def route(
         if busy:
             name = busy[0]["department.name"]
             raise CaseError(f"У подразделения «{name}» уже есть поручение по сообщению.", "busy")
+        await record_routing(ctx.organisation_id, row, ctx.user_id, [str(d["name"]) for d in known])
         now = clock.now()
         values: dict[Any, Any] = {Message.state: str(transition.target)}
         if row["routed_at"] is None:

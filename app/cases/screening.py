@@ -21,6 +21,7 @@ from app.domain.topics import missing_topic_ru
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules
 from app.intake.topics import add_suggestions, resolve
+from app.screening.decisions import forget_screening, record_screening
 
 
 async def mark_for_reaction(
@@ -58,6 +59,13 @@ async def mark_for_reaction(
         values,
         "marked",
         check=topic_check(clean_topics),
+        also=lambda row: record_screening(
+            ctx.organisation_id,
+            row,
+            ctx.user_id,
+            importance=str(importance),
+            topics=clean_topics,
+        ),
     )
     await add_suggestions(ctx.organisation_id, resolved.unknown, ctx.user_id)
     return outcome
@@ -107,7 +115,17 @@ async def refuse(
         }
 
     return await message_action(
-        ctx, message_id, version, MessageAction.REFUSE, values, "refused", comment, check
+        ctx,
+        message_id,
+        version,
+        MessageAction.REFUSE,
+        values,
+        "refused",
+        comment,
+        check,
+        also=lambda row: record_screening(
+            ctx.organisation_id, row, ctx.user_id, refusal_reason=str(reason)
+        ),
     )
 
 
@@ -192,6 +210,7 @@ async def undo_screening(ctx: ActorContext, message_id: int, version: int) -> Ou
         values,
         "screening_undone",
         check=check,
+        also=lambda row: forget_screening(message_id),
     )
 
 

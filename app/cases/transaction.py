@@ -122,7 +122,10 @@ async def message_action(
     event_kind: str,
     comment: str = "",
     check: Callable[[dict[str, Any], OrganisationRules], None] | None = None,
+    also: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
 ) -> Outcome:
+    """One message action; `also(row)` writes what goes with it in the same transaction
+    (the decision against screening's suggestion)."""
     rules = await organisation_rules(ctx.organisation_id)
 
     async def work() -> Outcome:
@@ -145,6 +148,8 @@ async def message_action(
             after=after,
             comment=comment,
         )
+        if also is not None:
+            await also(row)
         await refresh_deadlines(rules, message_id)
         return Outcome(message_id, None, str(transition.target), event_kind)
 

@@ -16,6 +16,7 @@ from app.cli import connectors as connectors_cli
 from app.cli import maintenance as maintenance_cli
 from app.cli import org_settings as settings_cli
 from app.cli import reports as reports_cli
+from app.cli import screening as screening_cli
 from app.cli.servers import migrate, servers
 from app.core.config import ConfigError, get_settings
 
@@ -326,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     settings_cli.add_parsers(sub)
     maintenance_cli.add_parsers(sub)
     connectors_cli.add_parsers(sub)
+    screening_cli.add_parsers(sub)
     return parser
 
 
@@ -346,6 +348,7 @@ COMMANDS = {
     "profile": settings_cli.cmd_profile,
     **maintenance_cli.COMMANDS,
     **connectors_cli.COMMANDS,
+    **screening_cli.COMMANDS,
 }
 
 

@@ -13,6 +13,7 @@ TABLE_AREAS = (
     "secrets",
     "imports",
     "connectors",
+    "screening",
 )
 
 APP_CONFIG = AppConfig(

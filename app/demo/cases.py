@@ -26,6 +26,7 @@ from app.identity.substitutes import actor_context
 from app.intake.messages import intake_message
 from app.intake.repeats import earlier_cases
 from app.journal.events import EventActor
+from app.screening.assess import assess_message
 
 # Working minutes each step takes after the previous one: a plausible, unhurried day.
 STEP_MINUTES = {
@@ -200,6 +201,7 @@ async def _play_case(play: _Play) -> None:
     play.message_id, _ = await intake_message(
         play.rules.id, validate_incoming(raw), EventActor.system()
     )
+    await assess_message(play.message_id)  # as the worker would, before anyone screens it
     for step in case.steps:
         name, _, arg = step.partition(":")
         play.tick(name)

@@ -46,6 +46,7 @@ from app.identity.passwords import cached_hash
 from app.identity.substitutes import actor_context
 from app.intake.messages import intake_message
 from app.journal.events import EventActor
+from app.screening.assess import assess_message
 
 SWEEP_AT = time(15, 0)  # local: once a working day
 LANES = 4  # cases played side by side within a window
@@ -112,6 +113,9 @@ async def _collect(h: _History, e: HistoryEvent) -> None:
         "posted_at": case.posted_at.isoformat(),
     }
     message_id, _ = await intake_message(h.rules.id, validate_incoming(raw), EventActor.system())
+    # As the worker would within a second: the decisions then meet the suggestions, so the
+    # official's agreement page has three months of figures.
+    await assess_message(message_id)
     h.ids[e.case] = message_id
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from app.core import clock
+from app.core.jobs import nudge_worker
 from app.db.tables import Event, Message
 from app.domain.intake import IncomingMessage
 from app.intake.duplicates import link_duplicate
@@ -60,6 +61,8 @@ async def intake_message(
     if message_id:
         await link_duplicate(organisation_id, message_id)
         await publish_change(organisation_id, message_id, "message_collected")
+        # Screening assistance at once in the worker; its minute pass catches a lost nudge.
+        await nudge_worker("assess_new_message", message_id)
         return message_id, True
     existing_id = await _existing(organisation_id, key)
     if await record_edit(organisation_id, existing_id, incoming.text, actor):

@@ -161,6 +161,7 @@ def summary_xlsx(report: SummaryReport) -> bytes:
     dyn = wb.create_sheet("Динамика")
     parts = (
         ("По темам", d.by_topic, ""),
+        ("Чаще всего упоминаемые адреса", d.by_place, ""),
         ("По соцсетям", d.by_network, "network"),
         ("По важности", d.by_importance, "importance"),
         ("По подразделениям", d.by_department, ""),

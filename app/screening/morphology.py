@@ -18,4 +18,7 @@ def lemma(word: str) -> str:
     """The most likely dictionary form of a lower-cased word; words without Cyrillic as is."""
     if not any("а" <= ch <= "я" or ch == "ё" for ch in word):
         return word
-    return str(analyzer().parse(word)[0].normal_form).replace("ё", "е")
+    try:
+        return str(analyzer().parse(word)[0].normal_form).replace("ё", "е")
+    except ValueError:  # pymorphy3 asks unicodedata.name(), which fails on unnamed characters
+        return word

@@ -26,6 +26,7 @@ from app.db.tables.organisation import (
 )
 from app.db.tables.oversight import ActivityAlert, Notification, NotificationPreference, Violation
 from app.db.tables.reports import ImmediateReport, Report, SigningKey
+from app.db.tables.screening import RoutingKnowledge, ScreeningDecision
 from app.db.tables.secrets import StoredSecret
 
 __all__ = [
@@ -50,6 +51,8 @@ __all__ = [
     "ProfileCopy",
     "Publication",
     "Report",
+    "RoutingKnowledge",
+    "ScreeningDecision",
     "SigningKey",
     "SocialAccount",
     "StoredSecret",

@@ -75,6 +75,8 @@ class Message(Table):
     screening = JSONB(default={})
     assessed_at = Timestamptz(null=True, default=None)
     places = Array(Varchar(length=200), default=list)
+    # Set when the specialist edited the places: re-assessment never overwrites them then.
+    places_edited_at = Timestamptz(null=True, default=None)
     # The first copy of the same complaint posted again (another network, another account):
     # app.intake.duplicates links it at intake; the «Новые» queue groups them.
     duplicate_of: ForeignKey[Message] = ForeignKey(

@@ -1,4 +1,4 @@
-"""Dynamics: the period's cases by topic, network, importance and department, with trends."""
+"""Dynamics: the period's cases by topic, place, network, importance and department, with trends."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from app.reporting.figures import Scope, _cases_sql, _raw
+
+# The summary lists this many addresses: the ones that come back, not every one named once.
+TOP_PLACES = 10
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Dynamics:
     cases: int
     previous_cases: int
     by_topic: list[CountRow] = field(default_factory=list)
+    # The addresses named most (issue #15: Message.places); cases without one are not listed.
+    by_place: list[CountRow] = field(default_factory=list)
     by_network: list[CountRow] = field(default_factory=list)
     by_importance: list[CountRow] = field(default_factory=list)
     by_department: list[CountRow] = field(default_factory=list)
@@ -51,6 +56,7 @@ class Dynamics:
 _DIMENSIONS = {
     "topic": "SELECT unnest(CASE WHEN cardinality(c.topics) = 0 THEN ARRAY['без темы'] "
     "ELSE c.topics END) AS name FROM c",
+    "place": "SELECT DISTINCT c.id, unnest(c.places) AS name FROM c",
     "network": "SELECT c.network AS name FROM c",
     "importance": "SELECT c.importance AS name FROM c",
     "department": "SELECT DISTINCT ON (c.id, d.id) d.name AS name FROM c "
@@ -121,6 +127,7 @@ async def dynamics(scope: Scope, previous: Scope, history: list[Any]) -> Dynamic
         cases=sum(r.count for r in dims["importance"]),
         previous_cases=sum(r.previous for r in dims["importance"]),
         by_topic=dims["topic"],
+        by_place=[r for r in dims["place"] if r.count][:TOP_PLACES],
         by_network=dims["network"],
         by_importance=dims["importance"],
         by_department=dims["department"],

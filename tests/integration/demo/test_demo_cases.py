@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import datetime
 
@@ -25,9 +24,7 @@ async def states(slug: str) -> tuple[Counter[str], Counter[str]]:
 
 async def test_demo_cases_cover_every_state_and_are_loaded_once() -> None:
     Clock(WEDNESDAY_15)
-    started = time.perf_counter()
     await load_demo(with_cases=True)
-    elapsed = time.perf_counter() - started
     assert clock.now() == WEDNESDAY_15  # the test's clock is back
     penza, penza_work = await states("penza")
     assert set(penza) == {"collected", "refused", "routing", "in_work", "done"}
@@ -46,7 +43,6 @@ async def test_demo_cases_cover_every_state_and_are_loaded_once() -> None:
         parfino_work
     )
     assert 12 <= sum(penza.values()) <= 15 and 12 <= sum(parfino.values()) <= 15
-    assert elapsed < 20, elapsed
     assert await load_demo_cases() == 0  # idempotent: the organisations have messages
 
 

@@ -143,3 +143,31 @@ async def test_violations_report_lists_who_step_clause_lateness_outcome(demo: No
         (w.m["M3"], "answer", "10", 60, False, "executor"),
     ]
     assert report.unresolved == 2 and report.header.clause == "19"
+
+
+async def test_summary_lists_the_addresses_named_most(demo: None) -> None:
+    """Issue #15: the places of the period's cases, each case counted once per address;
+    refused messages and other periods are not counted."""
+    from app.db.tables import Message
+
+    scope, rules, w = await _scope()
+    places = {
+        "M1": ["ул. Ленина, 5"],
+        "M3": ["ул. Ленина, 5", "ул. Мира, 1"],
+        "M4": ["ул. Ленина, 5", "ул. Ленина, 5"],
+        "M6": ["ул. Мира, 1"],  # the previous week
+    }
+    for name, labels in places.items():
+        await Message.update({Message.places: labels}).where(Message.id == w.m[name])  # type: ignore[attr-defined]
+    refused = await Message.select(Message.id).where(
+        (Message.organisation == scope.organisation_id) & (Message.state == "refused")
+    )
+    assert refused, "the hand-built week has refused messages"
+    await Message.update({Message.places: ["ул. Мира, 1"]}).where(
+        Message.id.is_in([r["id"] for r in refused])
+    )
+    summary = await build_summary(rules, W47)  # type: ignore[arg-type]
+    assert [(r.name, r.count, r.previous) for r in summary.dynamics.by_place] == [
+        ("ул. Ленина, 5", 3, 0),
+        ("ул. Мира, 1", 1, 1),
+    ]

@@ -6,7 +6,7 @@ from piccolo.columns.column_types import ForeignKey, Serial, Varchar
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
-ID = "2026-12-02T15:39:30:000000"
+ID = "2026-12-02T16:13:30:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "message: duplicate_of; activity_alert: place"
 

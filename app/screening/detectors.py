@@ -1,0 +1,30 @@
+"""The screening detectors as the rest of Otklik calls them: text in, flags and evidence out.
+
+Lexicons and the n-gram model are loaded once per process and cached; the rules are in
+app.domain.screening. The model only adds insulting_language where the lexicon found nothing
+and it is at least MODEL_THRESHOLD sure (chosen on the evaluation in docs/screening.md).
+"""
+
+from __future__ import annotations
+
+from app.domain.screening import abuse, importance
+from app.domain.screening.result import Evidence
+from app.screening.lexicons import abuse_lexicon, importance_lexicon
+from app.screening.models import insult_model
+from app.screening.morphology import lemma
+
+MODEL_THRESHOLD = 0.6
+
+
+def flag_abuse(text: str) -> tuple[tuple[str, ...], tuple[Evidence, ...]]:
+    """Abuse and threat flags (FlagCode values, in a stable order) with their evidence."""
+    found = abuse.flag_abuse(
+        text, abuse_lexicon(), lemma, model=insult_model(), model_threshold=MODEL_THRESHOLD
+    )
+    return found.flags, found.evidence
+
+
+def suggest_importance(text: str) -> tuple[str, tuple[Evidence, ...]]:
+    """«high» or «normal», with the fragments that made it high."""
+    found = importance.suggest_importance(text, importance_lexicon(), lemma)
+    return found.importance, found.evidence
