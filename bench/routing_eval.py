@@ -1,7 +1,7 @@
 """Evaluation of routing suggestions on a public corpus of citizens' appeals.
 
 Run: python -m bench.routing_eval [--corpus var/corpora/kursk-appeals/train_dataset_train.csv]
-     [--label category|executor] [--top 15] [--test-share 0.2] [--seed 7]
+     [--label category|executor] [--top 15] [--test-share 0.2] [--seed 7] [--confusions 8]
 
 The corpus (not in the repository; see docs/screening.md for where it comes from and its
 terms) is the labelled part of the Kursk region appeals of the «Цифровой прорыв» hackathon:
@@ -13,7 +13,8 @@ A stratified held-out split (each label's rows shuffled with the seed, `--test-s
 held out; a label with one row stays in training). Our model (app.domain.screening.routing,
 learned one example at a time, cold start off: no pseudo-examples) against a TF-IDF + logistic
 regression baseline over the same lemmas (scikit-learn, word unigrams and bigrams). Prints
-top-1 and top-3 accuracy of both and our ranking time per message.
+top-1 and top-3 accuracy of both, our ranking time per message, the size of our stored state
+and the label pairs ours confuses most on the held-out part.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from __future__ import annotations
 import argparse
 import csv
 import html
+import json
 import random
 import re
 import statistics
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from app.domain.screening.routing import RoutingModel, features
 from app.screening.morphology import lemma
@@ -71,20 +74,25 @@ def split(
 
 def ours(
     train: list[list[str]], train_labels: list[str], test: list[list[str]], labels: list[str]
-) -> tuple[float, float, float]:
-    """Top-1, top-3 accuracy and median ranking time (ms) of the incremental model."""
+) -> tuple[float, float, float, int, Counter[tuple[str, str]]]:
+    """Top-1, top-3, median ranking time (ms), stored state (bytes) and the confusions."""
     model = RoutingModel()
     for found, label in zip(train, train_labels, strict=True):
         model.learn(found, [label])
+    model.compact()
+    size = len(json.dumps(model.to_json(), ensure_ascii=False).encode())
     top1 = top3 = 0
     times = []
+    confused: Counter[tuple[str, str]] = Counter()
     for found, label in zip(test, labels, strict=True):
         started = time.perf_counter()
         ranked = [s.name for s in model.rank(found)]
         times.append((time.perf_counter() - started) * 1000)
         top1 += bool(ranked) and ranked[0] == label
         top3 += label in ranked[:3]
-    return top1 / len(test), top3 / len(test), statistics.median(times)
+        if ranked and ranked[0] != label:
+            confused[label, ranked[0]] += 1
+    return top1 / len(test), top3 / len(test), statistics.median(times), size, confused
 
 
 def baseline(
@@ -111,18 +119,29 @@ def baseline(
     return top1 / len(test), top3 / len(test)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def corpus_split(
+    description: str, extra: dict[str, dict[str, Any]]
+) -> tuple[argparse.Namespace, list[tuple[str, str]], list[tuple[str, str]]]:
+    """The command line (the corpus and split options plus `extra`) and the split it names."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--label", choices=["category", "executor", "theme"], default="category")
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--test-share", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=7)
+    for name, options in extra.items():
+        parser.add_argument(name, **options)
     args = parser.parse_args()
     if not args.corpus.is_file():
         raise SystemExit(f"Нет корпуса {args.corpus}: см. docs/screening.md, «Evaluation».")
-    pairs = load(args.corpus, args.label, args.top)
-    train, test = split(pairs, args.test_share, args.seed)
+    train, test = split(load(args.corpus, args.label, args.top), args.test_share, args.seed)
+    return args, train, test
+
+
+def main() -> None:
+    args, train, test = corpus_split(
+        __doc__.splitlines()[0], {"--confusions": {"type": int, "default": 8}}
+    )
     train_features = [features(text, lemma) for text, _ in train]
     test_features = [features(text, lemma) for text, _ in test]
     train_labels = [label for _, label in train]
@@ -132,11 +151,17 @@ def main() -> None:
         f"Корпус {args.corpus.name}: метка {args.label}, классов {len(set(train_labels))}, "
         f"обучение {len(train)}, проверка {len(test)}, доля крупнейшего класса {majority:.3f}"
     )
-    top1, top3, median_ms = ours(train_features, train_labels, test_features, test_labels)
+    top1, top3, median_ms, size, confused = ours(
+        train_features, train_labels, test_features, test_labels
+    )
     base1, base3 = baseline(train_features, train_labels, test_features, test_labels)
-    print(f"Наивный Байес (Отклик):       top-1 {top1:.3f}  top-3 {top3:.3f}  {median_ms:.2f} мс")
+    print(f"Отклик (NB + PA):             top-1 {top1:.3f}  top-3 {top3:.3f}  {median_ms:.2f} мс")
     print(f"TF-IDF + логистическая регр.: top-1 {base1:.3f}  top-3 {base3:.3f}")
     print(f"Разница: top-1 {top1 - base1:+.3f}, top-3 {top3 - base3:+.3f}")
+    print(f"Состояние модели (JSON): {size / 1024:.0f} КБ")
+    print("Чаще всего путает (верная → предложенная первой):")
+    for (truth, guess), count in confused.most_common(args.confusions):
+        print(f"  {truth} → {guess}: {count}")
 
 
 if __name__ == "__main__":

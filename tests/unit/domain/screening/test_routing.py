@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -115,3 +116,47 @@ def test_scores_are_a_ranking_of_probabilities(
     assert all(0 <= s.score <= 1 for s in result)
     assert [s.score for s in result] == sorted((s.score for s in result), reverse=True)
     assert sum(s.score for s in result) <= 1.0001
+
+
+def test_a_routing_the_counts_get_wrong_moves_the_linear_part() -> None:
+    # Many housing messages about the yard against one road message: the counts alone keep
+    # suggesting housing for «двор»; routed examples that were ranked wrong correct that.
+    model = RoutingModel()
+    for _ in range(6):
+        model.learn(features("Во дворе течет крыша, нет воды", lemma), [HOUSING])
+    road = "Во дворе яма на проезде, нужен асфальт"
+    model.learn(features(road, lemma), [ROADS])
+    assert model.weights[ROADS]  # the mistake was learned, not only counted
+    for _ in range(2):
+        model.learn(features(road, lemma), [ROADS])
+    best = model.rank(features("Двор: яма на проезде", lemma))[0]
+    assert best.name == ROADS
+    assert "яма" in best.why or "проезд" in best.why
+
+
+def test_a_version_1_state_is_read_as_its_counts() -> None:
+    old = {
+        "version": 1,
+        "examples": 1,
+        "labels": {ROADS: {"docs": 1.0, "total": 2.0, "words": {"яма": 1.0, "дорога": 1.0}}},
+    }
+    model = RoutingModel.from_json(old)
+    assert model.examples == 1 and model.labels[ROADS].words["яма"] == 1.0
+    assert model.weights == {} and model.rank(["яма"])[0].name == ROADS
+
+
+def test_compacting_bounds_the_features_and_keeps_the_frequent_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.domain.screening import routing
+
+    monkeypatch.setattr(routing, "MAX_FEATURES", 3)
+    model = RoutingModel()
+    for word in ["яма", "яма", "асфальт", "вода", "крыша", "концерт"]:
+        model.learn([word, "дорога"], [ROADS if word in {"яма", "асфальт"} else HOUSING])
+    model.compact()
+    kept = {w for c in model.labels.values() for w in c.words}
+    assert len(kept) == 3 and {"дорога", "яма"} <= kept
+    assert set(model.documents) <= kept
+    assert all(set(w) <= kept for w in model.weights.values())
+    assert all(c.total == sum(c.words.values()) for c in model.labels.values())
