@@ -90,7 +90,7 @@ def test_a_flagged_message_and_a_routed_one(people, live_server, worker, slug) -
     started = time.monotonic()
     hostile = _deliver(live_server, token, f"{HOSTILE} {uuid.uuid4().hex[:4]}")
     row = _row(specialist, hostile)
-    expect(row.get_by_test_id("flag").first).to_be_visible(timeout=3_000)
+    expect(row.get_by_test_id("flag").first).to_be_visible(timeout=15_000)
     print(f"{slug}: delivered → flags on «Новые»: {(time.monotonic() - started) * 1000:.0f} ms")
     expect(row.locator("mark.evidence", has_text="хуй")).to_be_visible()
     expect(row.locator(".card-text")).to_contain_text("<script>alert(1)</script>")  # as text
@@ -98,7 +98,7 @@ def test_a_flagged_message_and_a_routed_one(people, live_server, worker, slug) -
     urgent = _deliver(live_server, token, f"{URGENT} {uuid.uuid4().hex[:4]}")
     urgent_row = _row(specialist, urgent)
     expect(urgent_row.get_by_test_id("importance-suggestion")).to_contain_text(
-        "предлагается: высокая", timeout=3_000
+        "предлагается: высокая", timeout=15_000
     )
     expect(urgent_row.get_by_test_id("places")).to_contain_text("Ленина")
     screenshot(specialist, f"screening-{slug}-queue")
