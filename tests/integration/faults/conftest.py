@@ -18,8 +18,9 @@ from litestar import Litestar
 from app.asgi import create_app
 from app.core.config import get_settings
 from app.core.embedded import EmbeddedPostgres, EmbeddedRedis
+from conftest import TEST_VAR
 
-TEST_PGDATA = Path(__file__).resolve().parents[3] / "var" / "test" / "pgdata"
+TEST_PGDATA = TEST_VAR / "pgdata"  # this pytest process's own server (see conftest.py)
 
 
 @pytest.fixture
