@@ -1,9 +1,9 @@
 """Test session setup shared by tests/ and e2e/: real embedded PostgreSQL and Redis.
 
 The servers start once per pytest session, and only when a test needs them (the pure
-domain tests do not), under var/test/ apart from the dev data in var/. The database
-is created fresh for the run. DATABASE_URL is set before the first query, because the
-Piccolo engine reads it when it is first looked up.
+domain tests do not), under var/test/ apart from the dev data in var/ (var/test/gw0/, gw1/…
+for the processes of pytest-xdist). The database is created fresh for the run. DATABASE_URL
+is set before the first query, because the Piccolo engine reads it when it is first looked up.
 """
 
 from __future__ import annotations
