@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# pytest-xdist processes for `make test` / `make test-fast`: each has its own embedded
+# PostgreSQL and Redis under var/test/gw<N>/ (conftest.py). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 .PHONY: help run test test-fast lint typecheck unit e2e tools browser bench clean
 
@@ -42,14 +46,14 @@ typecheck: $(STAMP) ## mypy
 	$(BIN)/mypy
 
 test: $(STAMP) tools lint typecheck ## set up everything and run ruff, mypy, pytest and the e2e suite
-	$(BIN)/pytest tests e2e -q -p no:cacheprovider
+	$(PYTEST) --durations=20 tests e2e
 
 unit: $(STAMP) ## only the fast domain tests
 	$(BIN)/pytest tests/unit -q
 
 test-fast: $(STAMP) ## the inner loop: ruff and the unit tests (~20 s); CI runs everything
 	$(BIN)/ruff check .
-	$(BIN)/pytest tests/unit -q -p no:cacheprovider
+	$(PYTEST) tests/unit
 
 e2e: $(STAMP) tools ## only the browser tests
 	$(BIN)/pytest e2e -q

@@ -1,9 +1,9 @@
 """Test session setup shared by tests/ and e2e/: real embedded PostgreSQL and Redis.
 
 The servers start once per pytest session, and only when a test needs them (the pure
-domain tests do not), under var/test/ apart from the dev data in var/. The database
-is created fresh for the run. DATABASE_URL is set before the first query, because the
-Piccolo engine reads it when it is first looked up.
+domain tests do not), under var/test/ apart from the dev data in var/ (var/test/gw0/, gw1/…
+for the processes of pytest-xdist). The database is created fresh for the run. DATABASE_URL
+is set before the first query, because the Piccolo engine reads it when it is first looked up.
 """
 
 from __future__ import annotations
@@ -19,7 +19,12 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-TEST_VAR = ROOT / "var" / "test"
+# Under pytest-xdist (`make test` runs `-n 2`) each worker process ("gw0", "gw1"…) has a
+# var/test/<worker>/ of its own: its own PostgreSQL server, Redis, media and report files.
+# A server of its own, not a database on a shared one, because the fault tests kill and
+# restart PostgreSQL (tests/integration/faults), which would break the other worker's tests.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+TEST_VAR = ROOT / "var" / "test" / WORKER if WORKER else ROOT / "var" / "test"
 # One database per pytest process, so two runs on one machine do not drop each other's.
 TEST_DATABASE = f"otklik_test_{os.getpid()}"
 
@@ -49,6 +54,12 @@ def servers() -> Iterator[None]:
     embedded.redis = EmbeddedRedis(TEST_VAR / f"redis-{os.getpid()}")
     embedded.start()
     psql = embedded.postgres.server.psql
+    # No fsync on the test server: its data need not outlive a crash of the machine, only
+    # one of PostgreSQL (the fault tests SIGKILL it; what it wrote is in the OS's cache and
+    # survives that). Every commit and TRUNCATE waited on the disk otherwise.
+    psql("ALTER SYSTEM SET fsync = off;")
+    psql("ALTER SYSTEM SET full_page_writes = off;")
+    psql("SELECT pg_reload_conf();")
     try:
         psql(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE);")
         psql(f"CREATE DATABASE {TEST_DATABASE};")

@@ -11,6 +11,10 @@ from app.demo.cases import load_demo_cases
 from app.demo.seed import load_demo
 from app.identity.organisations import organisation_rules
 from tests.integration.cases_helpers import MSK, Clock, org_id
+from tests.integration.timers_helpers import pooled  # noqa: F401
+
+# `pooled`: a connection pool, as `otklik run` loads the demo with one (app/cli/main.py,
+# _demo); without it every query connected anew, and that is what the 20 s bound measured.
 
 WEDNESDAY_15 = datetime(2025, 3, 19, 15, 0, tzinfo=MSK)
 

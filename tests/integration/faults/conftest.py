@@ -1,7 +1,8 @@
 """Fault tests: servers killed under the running app, as an operator or the OOM killer would.
 
 Redis: each test gets a Redis of its own (killed and restarted freely; the app points to it).
-PostgreSQL: the shared test server is killed and restarted (the data survives, as it must).
+PostgreSQL: this pytest process's test server is killed and restarted (the data survives, as it
+must); under pytest-xdist each process has a server of its own, so the others' tests go on.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from litestar import Litestar
 from app.asgi import create_app
 from app.core.config import get_settings
 from app.core.embedded import EmbeddedPostgres, EmbeddedRedis
+from conftest import TEST_VAR
 
-TEST_PGDATA = Path(__file__).resolve().parents[3] / "var" / "test" / "pgdata"
+TEST_PGDATA = TEST_VAR / "pgdata"  # this pytest process's own server (see conftest.py)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -32,38 +33,47 @@ def test_every_route_declares_its_access(app: Litestar) -> None:
             assert "{org_slug:str}" in path, f"{method} {path} has roles but no organisation"
 
 
-async def test_org_routes_allow_exactly_the_declared_roles(app: Litestar, demo) -> None:
-    memberships = {
-        "admin": {("penza", Role.ADMIN), ("parfino", Role.ADMIN)},
-        **{
-            login: {(login.split("-")[0], Role(login.split("-", 1)[1]))}
-            for login in demo_logins()
-            if login != "admin"
-        },
-    }
+# What each demo login holds: (organisation, role).
+MEMBERSHIPS = {
+    "admin": {("penza", Role.ADMIN), ("parfino", Role.ADMIN)},
+    **{
+        login: {(login.split("-")[0], Role(login.split("-", 1)[1]))}
+        for login in demo_logins()
+        if login != "admin"
+    },
+}
+
+
+def test_every_demo_login_is_checked() -> None:
+    assert set(MEMBERSHIPS) == set(demo_logins())
+
+
+# One test per login (~2 × 90 requests each), so that parallel test processes share them.
+@pytest.mark.parametrize("login", sorted(MEMBERSHIPS))
+async def test_org_routes_allow_exactly_the_declared_roles(app: Litestar, demo, login) -> None:
+    held = MEMBERSHIPS[login]
     # Endless streams (SSE) are checked against a real server in e2e/test_live.py.
     org_routes = [
         r for r in declared_routes(app) if r[2]["access"] == "roles" and not r[2].get("stream")
     ]
     assert len(org_routes) >= 20
     checked = 0
-    for login, held in memberships.items():
-        async with AsyncTestClient(app=app) as client:
-            await sign_in(client, login)
-            token = await csrf_token(client)
-            for path, method, opt in org_routes:
-                for slug in ("penza", "parfino"):
-                    url = PARAM.sub(lambda m, s=slug: s if m.group(1) == "org_slug" else "1", path)
-                    response = await client.request(
-                        method, url, headers={"x-csrftoken": token}, follow_redirects=False
-                    )
-                    allowed = any((slug, role) in held for role in opt["roles"])
-                    if allowed:
-                        assert response.status_code not in (401, 403), f"{login} {method} {url}"
-                    else:
-                        assert response.status_code == 403, f"{login} {method} {url}"
-                    checked += 1
-    assert checked == len(memberships) * len(org_routes) * 2
+    async with AsyncTestClient(app=app) as client:
+        await sign_in(client, login)
+        token = await csrf_token(client)
+        for path, method, opt in org_routes:
+            for slug in ("penza", "parfino"):
+                url = PARAM.sub(lambda m, s=slug: s if m.group(1) == "org_slug" else "1", path)
+                response = await client.request(
+                    method, url, headers={"x-csrftoken": token}, follow_redirects=False
+                )
+                allowed = any((slug, role) in held for role in opt["roles"])
+                if allowed:
+                    assert response.status_code not in (401, 403), f"{login} {method} {url}"
+                else:
+                    assert response.status_code == 403, f"{login} {method} {url}"
+                checked += 1
+    assert checked == len(org_routes) * 2
 
 
 async def test_anonymous_is_sent_to_sign_in_on_every_non_public_route(app: Litestar, demo) -> None:
