@@ -8,6 +8,7 @@ and it is at least MODEL_THRESHOLD sure (chosen on the evaluation in docs/screen
 from __future__ import annotations
 
 from app.domain.screening import abuse, importance
+from app.domain.screening.normalise import _read as normalise_read
 from app.domain.screening.result import Evidence
 from app.screening.lexicons import abuse_lexicon, importance_lexicon
 from app.screening.models import insult_model
@@ -28,3 +29,14 @@ def suggest_importance(text: str) -> tuple[str, tuple[Evidence, ...]]:
     """«high» or «normal», with the fragments that made it high."""
     found = importance.suggest_importance(text, importance_lexicon(), lemma)
     return found.importance, found.evidence
+
+
+def forget_words() -> None:
+    """Empty every memory of words seen (lemmas, readings, verdicts, model weights): the
+    process as a fresh worker starts, for the benchmark's cold figures."""
+    lemma.cache_clear()
+    normalise_read.cache_clear()
+    abuse_lexicon()._verdicts.clear()
+    model = insult_model()
+    if model is not None:
+        model._word_weight.cache_clear()
