@@ -15,9 +15,10 @@ from dataclasses import replace
 from app.core import clock
 from app.db.tables import Message
 from app.domain.screening.result import Assessment
-from app.domain.screening.tokens import MAX_CHARS
+from app.domain.screening.tokens import MAX_CHARS, read
 from app.journal.live import publish_change
 from app.screening.detectors import flag_abuse, suggest_importance
+from app.screening.morphology import lemma
 from app.screening.places import places_in
 from app.screening.routing import suggest_routing
 
@@ -35,14 +36,15 @@ def assess_text(text: str, organisation_slug: str | None = None) -> Assessment:
     """Flags, importance and places of a text (no routing: that needs the organisation's
     knowledge, see `assess`). Pure of I/O once the lexicons are loaded."""
     text = text[:MAX_CHARS]
+    reading = read(text, lemma)  # once, for every rule that reads the words
     flags, evidence = flag_abuse(text)
-    importance, importance_evidence = suggest_importance(text)
+    importance, importance_evidence = suggest_importance(text, reading=reading)
     return Assessment(
         flags=flags,
         evidence=evidence,
         importance=importance,
         importance_evidence=importance_evidence,
-        places=places_in(text, organisation_slug)[:MAX_PLACES],
+        places=places_in(text, organisation_slug, reading=reading)[:MAX_PLACES],
     )
 
 

@@ -7,8 +7,9 @@ and it is at least MODEL_THRESHOLD sure (chosen on the evaluation in docs/screen
 
 from __future__ import annotations
 
-from app.domain.screening import abuse, importance
+from app.domain.screening import abuse, importance, normalise
 from app.domain.screening.result import Evidence
+from app.domain.screening.tokens import Reading
 from app.screening.lexicons import abuse_lexicon, importance_lexicon
 from app.screening.models import insult_model
 from app.screening.morphology import lemma
@@ -24,7 +25,21 @@ def flag_abuse(text: str) -> tuple[tuple[str, ...], tuple[Evidence, ...]]:
     return found.flags, found.evidence
 
 
-def suggest_importance(text: str) -> tuple[str, tuple[Evidence, ...]]:
-    """«high» or «normal», with the fragments that made it high."""
-    found = importance.suggest_importance(text, importance_lexicon(), lemma)
+def suggest_importance(
+    text: str, *, reading: Reading | None = None
+) -> tuple[str, tuple[Evidence, ...]]:
+    """«high» or «normal», with the fragments that made it high (`reading`: the text's, when
+    the caller has it)."""
+    found = importance.suggest_importance(text, importance_lexicon(), lemma, reading=reading)
     return found.importance, found.evidence
+
+
+def forget_words() -> None:
+    """Empty every memory of words seen (lemmas, readings, verdicts, model weights): the
+    process as a fresh worker starts, for the benchmark's cold figures."""
+    lemma.cache_clear()
+    normalise.forget()
+    abuse_lexicon().forget()
+    model = insult_model()
+    if model is not None:
+        model.forget()

@@ -15,6 +15,7 @@ from pathlib import Path
 from app.domain.screening.gazetteer import Gazetteer, gazetteer_from_data
 from app.domain.screening.places import places
 from app.domain.screening.result import Place
+from app.domain.screening.tokens import Reading
 from app.screening.morphology import lemma
 
 GAZETTEERS = Path(__file__).parent / "gazetteers"
@@ -32,6 +33,10 @@ def gazetteer(organisation_slug: str) -> Gazetteer | None:
     return gazetteer_from_data(tomllib.loads(path.read_text(encoding="utf-8")), lemma)
 
 
-def places_in(text: str, organisation_slug: str | None) -> tuple[Place, ...]:
-    """The places of a message (generic rules only when the organisation is not given)."""
-    return places(text, lemma, gazetteer(organisation_slug) if organisation_slug else None)
+def places_in(
+    text: str, organisation_slug: str | None, *, reading: Reading | None = None
+) -> tuple[Place, ...]:
+    """The places of a message (generic rules only when the organisation is not given;
+    `reading`: the text's, when the caller has it)."""
+    known = gazetteer(organisation_slug) if organisation_slug else None
+    return places(text, lemma, known, reading=reading)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from app.domain.screening.normalise import Word, squeeze, words
+from app.domain.screening.normalise import Word, squeeze, word_list
 from app.domain.screening.phrases import PhraseIndex
 from app.domain.screening.result import Evidence, FlagCode
 from app.domain.screening.tokens import Lemmatizer
@@ -83,6 +83,10 @@ class AbuseLexicon:
         cache[key] = result
         return result
 
+    def forget(self) -> None:
+        """Empty the memory of verdicts (a fresh process, for the benchmark's cold figures)."""
+        self._verdicts.clear()
+
     def is_insult_form(self, norm: str) -> bool:
         """Whether a word is an insult by its form alone (slang, or a dictionary form)."""
         return (
@@ -140,12 +144,19 @@ def flag_abuse(
     `to_official` says the message answers the administration, so «ты»/«вы» address an
     official. `model` adds insulting_language where the lexicon found nothing and the model is
     at least `model_threshold` sure."""
-    found = list(words(text, lexicon.known))
+    found = word_list(text, lexicon.known)
     found.sort(key=lambda w: w.start)
     forms = [w.norm for w in found]
     lemmas = [lemma(w.norm) if w.mask is None else w.norm for w in found]
     evidence: list[Evidence] = []
+    verdict_of, weak = lexicon.verdict, lexicon.weak_insult_lemmas
     for i, word in enumerate(found):
+        if (
+            word.mask is None
+            and lemmas[i] not in weak
+            and not verdict_of(word.norm, word.alt, lemmas[i])
+        ):
+            continue  # most words: nothing by themselves (the verdict is remembered)
         evidence.extend(_word_evidence(word, i, found, lemmas, lexicon, text))
     evidence.extend(_threats(text, found, forms, lemmas, lexicon, to_official))
     if model is not None and not evidence:

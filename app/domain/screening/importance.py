@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from app.domain.screening.phrases import PhraseIndex
 from app.domain.screening.result import Evidence
-from app.domain.screening.tokens import Lemmatizer, tokens
+from app.domain.screening.tokens import Lemmatizer, Reading, read
 
 HIGH = "high"
 NORMAL = "normal"
@@ -34,15 +34,18 @@ class ImportanceSuggestion:
 
 
 def suggest_importance(
-    text: str, lexicon: ImportanceLexicon, lemma: Lemmatizer
+    text: str, lexicon: ImportanceLexicon, lemma: Lemmatizer, *, reading: Reading | None = None
 ) -> ImportanceSuggestion:
-    """«high» with evidence when a criterion's phrase occurs, «normal» otherwise."""
-    words = tokens(text, lemma)
-    forms = [w.lower for w in words]
-    lemmas = [w.lemma for w in words]
+    """«high» with evidence when a criterion's phrase occurs, «normal» otherwise.
+
+    `reading` is the text's reading when the caller made it already (assessing a message
+    reads it once for every rule)."""
+    if reading is None:
+        reading = read(text, lemma)
+    words = reading.tokens
     evidence: list[Evidence] = []
     taken: set[tuple[int, int]] = set()
-    for match in lexicon.phrases.find(forms, lemmas):
+    for match in lexicon.phrases.find(reading.forms, reading.lemmas):
         start, end = words[match.first].start, words[match.last].end
         if any(a <= start and end <= b for a, b in taken):
             continue

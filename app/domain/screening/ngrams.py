@@ -67,6 +67,10 @@ class NgramModel:
 
         self._word_weight = word_weight
 
+    def forget(self) -> None:
+        """Empty the memory of words' weights (a fresh process, for the benchmark)."""
+        self._word_weight.cache_clear()
+
     def __call__(self, found: Sequence[ScoredWord]) -> ModelVerdict:
         """The probability that the words are abusive and the words that weigh most."""
         if not found:

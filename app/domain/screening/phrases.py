@@ -53,18 +53,34 @@ class PhraseIndex:
     gap: int = 2
     _first: dict[str, list[Phrase]] = field(default_factory=dict, init=False, repr=False)
 
+    # The first words as forms and as lemmas (without «~»): most messages have none of
+    # them, and one set test per list says so before any word is looked at.
+    _first_forms: frozenset[str] = field(default=frozenset(), init=False, repr=False)
+    _first_lemmas: frozenset[str] = field(default=frozenset(), init=False, repr=False)
+
     def __post_init__(self) -> None:
         for phrase in self.phrases:
             for alt in phrase.slots[0]:
                 self._first.setdefault(alt, []).append(phrase)
+        self._first_forms = frozenset(k for k in self._first if not k.startswith("~"))
+        self._first_lemmas = frozenset(k[1:] for k in self._first if k.startswith("~"))
 
     def find(self, forms: Sequence[str], lemmas: Sequence[str]) -> Iterator[Match]:
         """Every phrase that occurs, at each place where its first word stands."""
+        if len(forms) != len(lemmas):
+            raise ValueError("forms and lemmas of different lengths")
+        first_forms, first_lemmas = self._first_forms, self._first_lemmas
+        if first_forms.isdisjoint(forms) and first_lemmas.isdisjoint(lemmas):
+            return
         first = self._first
         for i, (form, lemma) in enumerate(zip(forms, lemmas, strict=True)):
-            candidates = first.get(form, ()), first.get("~" + lemma, ())
-            for group in candidates:
-                for phrase in group:
+            if form in first_forms:
+                for phrase in first[form]:
+                    last = self._rest(phrase, forms, lemmas, i)
+                    if last is not None:
+                        yield Match(phrase, i, last)
+            if lemma in first_lemmas:
+                for phrase in first["~" + lemma]:
                     last = self._rest(phrase, forms, lemmas, i)
                     if last is not None:
                         yield Match(phrase, i, last)

@@ -29,10 +29,15 @@ from app.domain.screening.gazetteer import (
     normalised_name,
 )
 from app.domain.screening.result import Place
-from app.domain.screening.tokens import Lemmatizer, Token, tokens
+from app.domain.screening.tokens import Lemmatizer, Reading, Token, read
 
 MAX_NAME_WORDS = 3
 EMPTY = Gazetteer()
+# Every word a marker may be written as, without its dot: a word outside this set is no
+# marker, and most words are outside it.
+MARKER_WORDS = frozenset(key.removesuffix(".") for key in MARKERS)
+# Each word's marker or None, by position, with one None past the last word.
+Markers = list[Marker | None]
 
 # A house number after a street: «, 5», «д. 5», «дом 12а», «5к2», «5 корп. 2», «5/1» — but
 # not a count («Ленина 2 года», «Ленина 3 дня»).
@@ -53,16 +58,43 @@ _HOUSE_BEFORE = re.compile(
 _PARTS = {"/": "/", "к": "к", "корп": "к", "корпус": "к", "стр": "с", "строение": "с"}
 
 
-def places(text: str, lemma: Lemmatizer, gazetteer: Gazetteer | None = None) -> tuple[Place, ...]:
-    """Every place named in the text, in order, each with its normalised label."""
-    words = tokens(text, lemma)
+def places(
+    text: str,
+    lemma: Lemmatizer,
+    gazetteer: Gazetteer | None = None,
+    *,
+    reading: Reading | None = None,
+) -> tuple[Place, ...]:
+    """Every place named in the text, in order, each with its normalised label.
+
+    `reading` is the text's reading when the caller made it already (assessing a message
+    reads it once for every rule)."""
+    if reading is None:
+        reading = read(text, lemma)
+    words = reading.tokens
     known = gazetteer or EMPTY
+    first_words = known.by_first
+    # Each word's marker, looked up once (every rule below asks about its neighbours too).
+    markers = [
+        marker_at(text, w) if w.lower in MARKER_WORDS or w.lemma in MARKER_WORDS else None
+        for w in words
+    ]
+    markers.append(None)  # past the last word: no marker, so no bounds test below
     found: list[Place] = []
     position = 0
     while position < len(words):
-        place, after = _known_place(text, words, position, known)
+        word = words[position]
+        if (
+            markers[position] is None
+            and markers[position + 1] is None
+            and word.lower not in first_words
+            and word.lemma not in first_words
+        ):
+            position += 1  # neither a gazetteer name nor next to a marker: not a place
+            continue
+        place, after = _known_place(text, words, markers, position, known)
         if place is None:
-            place, after = _generic_place(text, words, position)
+            place, after = _generic_place(text, words, markers, position)
         if place is None:
             position += 1
             continue
@@ -92,12 +124,12 @@ def marker_at(text: str, word: Token) -> Marker | None:
 
 
 def _known_place(
-    text: str, words: list[Token], position: int, gazetteer: Gazetteer
+    text: str, words: list[Token], markers: Markers, position: int, gazetteer: Gazetteer
 ) -> tuple[Place | None, int]:
     word = words[position]
-    if marker_at(text, word) is not None and position + 1 < len(words):
+    if markers[position] is not None and position + 1 < len(words):
         # «пос. Пола», «улица Ленина»: the name after the marker, as the gazetteer writes it.
-        named, next_position = _known_place(text, words, position + 1, gazetteer)
+        named, next_position = _known_place(text, words, markers, position + 1, gazetteer)
         if named is not None and named.start <= word.start:
             return named, next_position
     matches: list[tuple[Entry, Marker | None, Marker | None]] = []
@@ -113,8 +145,8 @@ def _known_place(
             )
         ):
             continue
-        marked_before = _marker(text, words, position - 1, entry.kind, span[0])
-        marked_after = _marker(text, words, position + size, entry.kind, span[-1])
+        marked_before = _marker(text, words, markers, position - 1, entry.kind, span[0])
+        marked_after = _marker(text, words, markers, position + size, entry.kind, span[-1])
         if marked_before is None and not word.raw[:1].isupper():
             continue
         if entry.kind == STREET and any(
@@ -146,11 +178,13 @@ def _stands_alone(entry: Entry) -> bool:
     return entry.kind == SETTLEMENT or entry.marker == "мкр"
 
 
-def _generic_place(text: str, words: list[Token], position: int) -> tuple[Place | None, int]:
+def _generic_place(
+    text: str, words: list[Token], markers: Markers, position: int
+) -> tuple[Place | None, int]:
     word = words[position]
-    marker = marker_at(text, word)
+    marker = markers[position]
     if marker is not None:
-        name = _name_after(text, words, position + 1, marker)
+        name = _name_after(text, words, markers, position + 1, marker)
         if name:
             if marker.label == "г." and position and words[position - 1].lower.isdigit():
                 return None, position  # «2024 г.» is a year
@@ -163,7 +197,7 @@ def _generic_place(text: str, words: list[Token], position: int) -> tuple[Place 
         return None, position
     # A capitalised adjective before its marker: «на Тихой улице», «в Первомайском районе».
     following = words[position + 1] if position + 1 < len(words) else None
-    marker = marker_at(text, following) if following is not None else None
+    marker = markers[position + 1] if following is not None else None
     if (
         marker is not None
         and following is not None
@@ -177,17 +211,19 @@ def _generic_place(text: str, words: list[Token], position: int) -> tuple[Place 
     return None, position
 
 
-def _name_after(text: str, words: list[Token], position: int, marker: Marker) -> list[Token]:
+def _name_after(
+    text: str, words: list[Token], markers: Markers, position: int, marker: Marker
+) -> list[Token]:
     """The capitalised words naming the place after its marker (after an abbreviation with
     its dot, a lower-case name is accepted: «ул. ленина»)."""
     name: list[Token] = []
-    for word in words[position : position + MAX_NAME_WORDS]:
+    for at, word in enumerate(words[position : position + MAX_NAME_WORDS], position):
         first = not name
         if not word.lower.isalpha() or (not first and not word.raw[:1].isupper()):
             break
         if first and not (word.raw[:1].isupper() or marker.abbreviation):
             break
-        if marker_at(text, word) is not None:
+        if markers[at] is not None:
             break
         if name and _gap(text, [name[-1], word]):
             break
@@ -197,7 +233,9 @@ def _name_after(text: str, words: list[Token], position: int, marker: Marker) ->
     return name
 
 
-def _marker(text: str, words: list[Token], position: int, kind: str, name: Token) -> Marker | None:
+def _marker(
+    text: str, words: list[Token], markers: Markers, position: int, kind: str, name: Token
+) -> Marker | None:
     """The marker of this kind at `position`, right next to the name (an abbreviation's dot
     and spaces between them, not a comma or a full stop)."""
     if not 0 <= position < len(words):
@@ -206,7 +244,7 @@ def _marker(text: str, words: list[Token], position: int, kind: str, name: Token
     between = text[word.end : name.start] if word.end <= name.start else text[name.end : word.start]
     if between.strip() not in ("", ".") or (word.start > name.start and between.strip()):
         return None
-    marker = marker_at(text, word)
+    marker = markers[position]
     return marker if marker is not None and marker.kind == kind else None
 
 
