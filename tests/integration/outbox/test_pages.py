@@ -72,7 +72,9 @@ async def test_the_button_queues_the_answer_and_the_case_shows_the_reply(
             queued = await jobs.queued_jobs()
         finally:
             await jobs.aclose()
-        assert [(j.function, j.args) for j in queued] == [("deliver_reply", (row["id"],))]
+        # The message's own assessment job (screening on intake) may wait there too.
+        deliveries = [(j.function, j.args) for j in queued if j.function == "deliver_reply"]
+        assert deliveries == [("deliver_reply", (row["id"],))]
 
         # The line asks again while the answer is on its way …
         status_url = f"/o/penza/cases/{message_id}/assignments/{assignment_id}/outgoing/{row['id']}"
