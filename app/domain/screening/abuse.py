@@ -164,7 +164,10 @@ def flag_abuse(
             [
                 (w.start, w.end, w.norm)
                 for w, lem in zip(found, lemmas, strict=True)
-                if w.mask is None and w.norm.isalpha() and lem not in lexicon.innocent_lemmas
+                if w.mask is None
+                and w.norm.isalpha()
+                and lem not in lexicon.innocent_lemmas
+                and _model_reads(text[w.start : w.end])
             ]
         )
         if verdict.score >= model_threshold:
@@ -176,6 +179,13 @@ def flag_abuse(
     evidence = [replace(e, code=str(e.code)) for e in _unique(evidence)]  # plain str for JSON
     flags = tuple(str(code) for code in FLAG_ORDER if any(e.code == code for e in evidence))
     return AbuseFlags(flags, tuple(sorted(evidence, key=lambda e: (e.start, e.code))))
+
+
+def _model_reads(written: str) -> bool:
+    """The model learned Russian comments: it reads words of three letters or more written
+    with at least one Cyrillic letter. Markup, code and Latin words («onerror», a lone «x»)
+    are out of its reach (obfuscated obscenities in Latin are the lexicon's)."""
+    return len(written) >= 3 and any("а" <= ch <= "я" or ch in "ёЁ" for ch in written.lower())
 
 
 def _word_evidence(

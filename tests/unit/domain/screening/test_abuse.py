@@ -181,6 +181,18 @@ def test_the_model_adds_an_insult_the_lexicon_does_not_know_with_its_words() -> 
     assert "модель" in evidence[0].why_ru
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<script>alert("x")</script> <img src=x onerror=alert(1)> javascript:alert(2)',
+        "https://vk.com/wall-1_2?reply=3 x y z onerror",
+    ],
+)
+def test_markup_and_latin_noise_are_not_read_as_insults(text: str) -> None:
+    # The model learned Russian comments; a hostile payload is not an insult (it was: «x»).
+    assert flag_abuse(text) == ((), ())
+
+
 COMPLAINT_WORDS = [
     "дорога",
     "яма",
