@@ -24,6 +24,7 @@ def test_bell_counts_a_new_notification_without_reload(people) -> None:
     official = people("penza-official")
     official.goto("/o/penza/official")
     bell = official.get_by_test_id("bell")
+    expect(bell).not_to_have_attribute("data-unread", "")  # fetched on load (issue 16, item 1)
     before = int(bell.get_attribute("data-unread") or 0)
     expect(official.locator('[sse-connect="/live/me"][data-live="open"]')).to_be_attached()
     official.evaluate("window.__notReloaded = true")
@@ -37,3 +38,15 @@ def test_bell_counts_a_new_notification_without_reload(people) -> None:
     screenshot(official, "notifications")
     official.goto("/o/penza/violations")
     screenshot(official, "violations")
+
+
+def test_the_bell_shows_the_unread_count_as_the_page_loads(people) -> None:
+    """Issue 16, item 1: the number is there without waiting for a live event."""
+    run_async(lambda: _notify("penza-head", "Срочный доклад: прорыв трубы"))
+    head = people("penza-head")
+    head.goto("/o/penza/head")
+    bell = head.get_by_test_id("bell")
+    expect(bell.locator(".bell-count")).to_be_visible()
+    unread = int(bell.get_attribute("data-unread") or 0)
+    assert unread >= 1
+    expect(bell).to_contain_text(f"Уведомления: {unread} непрочитанных")
