@@ -158,8 +158,14 @@ async def official_account(organisation_id: int, network: str, chosen: int | Non
 async def record_reply(
     ctx: ActorContext, assignment_id: int, version: int, reply: str = ""
 ) -> Outcome:
-    """The author answered the clarification request: the answer clock resumes (Parfino p.10)."""
+    """The author answered the clarification request: the answer clock resumes (Parfino p.10).
+    The reply (or its gist) is required: the clock must not resume with nothing recorded."""
     reply = reply.strip()[:MAX_COMMENT]
+    if not reply:
+        raise CaseError(
+            "Впишите ответ автора (или его суть): без него отметка об ответе не ставится.",
+            "reply_required",
+        )
 
     async def body(
         row: dict[str, Any], rules: OrganisationRules, t: Transition, now: datetime

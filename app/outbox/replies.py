@@ -114,7 +114,7 @@ async def _record(rules: OrganisationRules, waiting: dict[str, Any], new: dict[s
         int(waiting["department"]),
     )
     link = f" ({new['url']})" if new["url"] else ""
-    reply = f"{new['text'][: MAX_COMMENT - len(link)]}{link}"
+    reply = f"{new['text'][: MAX_COMMENT - len(link)]}{link}".strip() or "(ответ без текста)"
     for _ in range(RECORD_TRIES):
         version = await Assignment.select(Assignment.version).where(Assignment.id == waiting["id"])
         try:

@@ -137,3 +137,28 @@ async def test_penza_p12_p14_final_answer_after_intermediate_has_clocks() -> Non
     assert await binding(message_id) == ("publish", at(19, 12, 30))
     await sweep_at(clock, at(19, 15))  # six weeks or three hours: the window has passed
     assert await charged(message_id) == [("publish", "specialist"), ("review", "specialist")]
+
+
+async def test_an_empty_author_reply_is_refused_and_the_clock_stays_paused() -> None:
+    """Issue 16, item 7: «Автор ответил» with nothing recorded is refused (it used to resume
+    the clock with nothing recorded)."""
+    from app.cases.transaction import CaseError
+    from app.db.tables import Assignment
+
+    clock = Clock(at(17, 10))
+    _message_id, assignment_id = await penza_case(clock)
+    assert assignment_id is not None
+    clock.set(at(17, 11))
+    await act("penza", assignment_id, "submit", "approve", "publish", kind=DraftKind.CLARIFICATION)
+    executor = await person("penza-executor", "penza")
+    for empty in ("", "   \n "):
+        with pytest.raises(CaseError) as refused:
+            await cases.record_reply(executor, assignment_id, 4, empty)
+        assert refused.value.code == "reply_required" and "ответ автора" in str(refused.value)
+    row = (
+        await Assignment.select(Assignment.pauses, Assignment.version)
+        .where(Assignment.id == assignment_id)
+        .output(load_json=True)
+    )
+    assert row[0]["version"] == 4  # nothing recorded: the clarification still waits
+    await reply("penza", assignment_id, 4)  # a real reply is recorded as before
