@@ -22,3 +22,34 @@ def test_text_in_inputs_is_not_bold_like_the_labels(people) -> None:
     expect(fields.first).to_be_visible()
     weights = fields.evaluate_all("els => els.map(e => getComputedStyle(e).fontWeight)")
     assert weights and set(weights) == {"400"}, weights
+
+
+CONTRAST = """
+([cls]) => {
+  const el = document.createElement("span");
+  el.className = cls;
+  el.textContent = "Одноклассники";
+  document.querySelector("main").append(el);
+  const style = getComputedStyle(el);
+  const rgb = (s) => s.match(/\\d+/g).slice(0, 3).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = c.map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x);
+  el.remove();
+  return (a + 0.05) / (b + 0.05);
+}
+"""
+
+
+def test_network_badges_are_readable(people) -> None:
+    """Issue 16, item 18: each network's badge at 4.5:1 or more (OK was 3.3:1, Telegram 3.9:1)."""
+    specialist = people("penza-specialist")
+    specialist.goto("/o/penza/specialist")
+    for network in ("vk", "ok", "telegram", "max"):
+        ratio = specialist.evaluate(CONTRAST, [f"badge net-{network}"])
+        assert ratio >= 4.5, (network, round(ratio, 2))
