@@ -9,6 +9,7 @@ rebuilt after DICTIONARY_TTL seconds, so suggestions stay well under 20 ms a mes
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import tomllib
@@ -122,13 +123,15 @@ async def update_knowledge(
             "WHERE organisation = {} FOR UPDATE",
             organisation_id,
         )
-        knowledge = _knowledge(rows[0])
-        watermark = change(knowledge)
+        # The state is megabytes of JSON: parsing, learning and serialising run off the loop.
+        knowledge = await asyncio.to_thread(_knowledge, rows[0])
+        watermark = await asyncio.to_thread(change, knowledge)
         through = knowledge.learned_through if watermark is None else watermark
+        state = await asyncio.to_thread(lambda: json.dumps(knowledge.state(), ensure_ascii=False))
         await RoutingKnowledge.raw(
             "UPDATE routing_knowledge SET state = {}::jsonb, examples = {}, "
             "learned_through = {}, updated_at = clock_timestamp() WHERE organisation = {}",
-            json.dumps(knowledge.state(), ensure_ascii=False),
+            state,
             knowledge.departments.examples,
             through,
             organisation_id,
@@ -143,7 +146,7 @@ async def stored_knowledge(organisation_id: int) -> Knowledge:
         "SELECT state, learned_through, updated_at FROM routing_knowledge WHERE organisation = {}",
         organisation_id,
     )
-    return _knowledge(rows[0] if rows else {})
+    return await asyncio.to_thread(_knowledge, rows[0] if rows else {})
 
 
 def _knowledge(row: dict[str, Any]) -> Knowledge:
