@@ -167,7 +167,7 @@ async def measure(orgs: int) -> tuple[float, float, float]:
     from app.identity.organisations import organisation_rules
     from app.reporting.archive import produce
     from app.reporting.periods import parse_period
-    from app.reporting.signing_keys import ensure_demo_keys
+    from app.signature.keys import ensure_demo_keys
 
     await DB.start_connection_pool(min_size=1, max_size=4)
     try:

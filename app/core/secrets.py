@@ -110,7 +110,7 @@ def key_id_of(token: str) -> str:
 
 
 def legacy_fernet(secret_key: str) -> Fernet:
-    # As app.reporting.signing sealed signing keys before AES-GCM (kept to open old rows).
+    # As app.signature.pades sealed signing keys before AES-GCM (kept to open old rows).
     key = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=b"otklik-signing-keys", info=b"fernet"
     ).derive(secret_key.encode())

@@ -20,10 +20,11 @@ from piccolo.table import Table
 from app.core import clock
 from app.core.keyring import load_keyring
 from app.core.secrets import Keyring, SecretError, is_current, key_id_of, mask, reseal, seal, unseal
-from app.db.tables import SigningKey, StoredSecret
+from app.db.tables import SigningKey, SigningProfile, StoredSecret
 
 SIGNING_KEY = "signing-key"
 SIGNING_KEY_PASSWORD = "signing-key-password"  # noqa: S105 (a context label, not a password)
+GOST_KEY = "gost-signing-key"
 MAX_SECRET_CHARS = 4096
 SMTP_PASSWORD = "smtp-password"  # noqa: S105 (the name a stored secret goes by)
 
@@ -45,6 +46,7 @@ class SealedColumn:
 SEALED_COLUMNS = (
     SealedColumn(SigningKey, "sealed_pkcs12", lambda _: SIGNING_KEY),
     SealedColumn(SigningKey, "sealed_password", lambda _: SIGNING_KEY_PASSWORD),
+    SealedColumn(SigningProfile, "sealed_key", lambda _: GOST_KEY),
     SealedColumn(StoredSecret, "sealed_value", lambda row: secret_context(row["name"])),
 )
 

@@ -20,7 +20,7 @@ from app.identity.accounts import create_user, grant_role
 from app.identity.passwords import cached_hash
 from app.identity.substitutes import actor_context
 from app.intake.topics import add_topics
-from app.reporting.signing_keys import ensure_demo_keys
+from app.signature.keys import ensure_demo_keys
 
 # A five-day 40-hour week (Labour Code art. 91) with a lunch hour.
 FIVE_DAY_40H = {

@@ -56,7 +56,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def compose(
-    settings: Settings, row: dict[str, Any], attachment: bytes | None = None
+    settings: Settings, row: dict[str, Any], attachments: list[tuple[str, bytes]] | None = None
 ) -> EmailMessage:
     """The Russian e-mail of a notification, with the link to the case (and its report file)."""
     mail = EmailMessage()
@@ -69,17 +69,31 @@ def compose(
         "— Отклик. Письмо отправлено автоматически; выбрать, какие уведомления приходят "
         "на почту, можно в настройках уведомлений.\n"
     )
-    if attachment is not None:
-        name = Path(row["attachment"]).name
-        subtype = "pdf" if name.endswith(".pdf") else "octet-stream"
-        mail.add_attachment(attachment, maintype="application", subtype=subtype, filename=name)
+    for name, data in attachments or []:
+        maintype, subtype = _MEDIA_TYPES.get(Path(name).suffix, ("application", "octet-stream"))
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return mail
 
 
-def _read_attachment(settings: Settings, relative: str) -> bytes | None:
-    # A report file removed from var/ leaves the e-mail without it rather than unsent.
-    path = settings.var_dir / relative
-    return path.read_bytes() if relative and path.is_file() else None
+# A detached signature travels as application/pkcs7-signature (RFC 8551), the way CryptoPro
+# and the government portal's checker expect a .sig beside its file.
+_MEDIA_TYPES = {
+    ".pdf": ("application", "pdf"),
+    ".sig": ("application", "pkcs7-signature"),
+    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def _read_attachments(settings: Settings, relative: str) -> list[tuple[str, bytes]]:
+    """The report file and its detached signature (`<file>.sig`) when there is one. A file
+    removed from var/ leaves the e-mail without it rather than unsent."""
+    found: list[tuple[str, bytes]] = []
+    if not relative:
+        return found
+    for path in (settings.var_dir / relative, settings.var_dir / f"{relative}.sig"):
+        if path.is_file():
+            found.append((path.name, path.read_bytes()))
+    return found
 
 
 async def smtp_password(settings: Settings) -> str | None:
@@ -117,10 +131,10 @@ async def send_pending(limit: int = BATCH) -> MailResult:
     password = await smtp_password(settings) if claimed else None
     for row in claimed:
         try:
-            attachment = await anyio.to_thread.run_sync(
-                _read_attachment, settings, row["attachment"] or ""
+            attachments = await anyio.to_thread.run_sync(
+                _read_attachments, settings, row["attachment"] or ""
             )
-            await _send(settings, compose(settings, row, attachment), password)
+            await _send(settings, compose(settings, row, attachments), password)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
             result.failed += 1
             await _failed(row, clock.now(), error)

@@ -19,10 +19,9 @@ from app.identity.organisations import OrganisationRules
 from app.reporting import charts
 from app.reporting.periods import Period, PeriodError, parse_period
 from app.reporting.rendering import render_pdf
-from app.reporting.signing import sign_pdf
-from app.reporting.signing_keys import signing_material
 from app.reporting.summary import SummaryReport, build_summary, build_violations
 from app.reporting.xlsx import summary_xlsx, violations_xlsx
+from app.signature.signer import SignedFile, sign_file, stamp_for
 
 KINDS = ("summary", "violations")
 FORMATS = ("pdf", "xlsx")
@@ -50,6 +49,7 @@ class ReportFile:
     signer: str
     created_at: datetime
     size: int
+    signature_path: Path | None = None  # the detached CMS signature beside the file
 
     @property
     def title(self) -> str:
@@ -70,6 +70,11 @@ class ReportFile:
         tail = f"-{self.period}" if self.period else f"-{self.id}"
         return f"otklik-{self.kind}{tail}.{self.file_format}"
 
+    @property
+    def signature_filename(self) -> str:
+        """The detached signature's download name: the file's name + «.sig»."""
+        return f"{self.filename}.sig"
+
 
 def summary_charts(report: SummaryReport) -> dict[str, str]:
     """The summary's charts as data URIs (the PDF and the web page show the same)."""
@@ -80,13 +85,9 @@ def summary_charts(report: SummaryReport) -> dict[str, str]:
     }
 
 
-async def sign(rules: OrganisationRules, pdf: bytes, reason: str) -> tuple[bytes, str]:
-    """Sign with the organisation's key: (signed PDF, signer); unsigned when it has none."""
-    material = await signing_material(rules.id)
-    if material is None:
-        return pdf, ""
-    signed = await sign_pdf(pdf, material.data, material.password, reason, rules.name)
-    return signed, material.subject
+async def sign(rules: OrganisationRules, data: bytes, file_format: str, reason: str) -> SignedFile:
+    """Sign with the organisation's profile (PAdES inside a PDF, or a detached GOST CMS)."""
+    return await sign_file(rules.id, data, file_format, reason, rules.name)
 
 
 async def render(
@@ -95,26 +96,33 @@ async def render(
     period: Period,
     file_format: str,
     department_id: int | None = None,
-) -> tuple[bytes, str]:
-    """The report's bytes (PDF signed) and its signer."""
+) -> SignedFile:
+    """The report's file, signed as the organisation's profile says."""
+    reason = f"{TITLES[kind]}: {period.title}"
     if kind == "summary":
         summary = await build_summary(rules, period, department_id)
         if file_format == "xlsx":
-            return await anyio.to_thread.run_sync(summary_xlsx, summary), ""
+            data = await anyio.to_thread.run_sync(summary_xlsx, summary)
+            return await sign(rules, data, file_format, reason)
         pdf = await render_pdf(
             "reporting/summary_pdf.html",
             report=summary,
             header=summary.header,
             charts=summary_charts(summary),
+            stamp=await stamp_for(rules.id),
         )
     else:
         violations = await build_violations(rules, period)
         if file_format == "xlsx":
-            return await anyio.to_thread.run_sync(violations_xlsx, violations), ""
+            data = await anyio.to_thread.run_sync(violations_xlsx, violations)
+            return await sign(rules, data, file_format, reason)
         pdf = await render_pdf(
-            "reporting/violations_pdf.html", report=violations, header=violations.header
+            "reporting/violations_pdf.html",
+            report=violations,
+            header=violations.header,
+            stamp=await stamp_for(rules.id),
         )
-    return await sign(rules, pdf, f"{TITLES[kind]}: {period.title}")
+    return await sign(rules, pdf, file_format, reason)
 
 
 def _write(relative: str, data: bytes) -> None:
@@ -128,20 +136,25 @@ def _write(relative: str, data: bytes) -> None:
 async def archive(
     organisation_id: int,
     kind: str,
-    data: bytes,
+    signed: SignedFile,
     file_format: str,
     *,
     period: Period | None,
     bounds: tuple[datetime, datetime] | None,
-    signer: str,
     created_by: int | None,
     dedup_key: str | None = None,
 ) -> ReportFile | None:
-    """Write the file and record it; None when `dedup_key` was already archived."""
+    """Write the file (and its detached signature beside it, `<file>.sig`) and record it;
+    None when `dedup_key` was already archived."""
     token = secrets.token_hex(8)
     code = period.code if period else ""
     relative = f"reports/{organisation_id}/{kind}-{code or 'doc'}-{token}.{file_format}"
+    data = signed.data
     await anyio.to_thread.run_sync(_write, relative, data)
+    signature_path = ""
+    if signed.signature is not None:
+        signature_path = relative + ".sig"
+        await anyio.to_thread.run_sync(_write, signature_path, signed.signature)
     inserted = (
         await Report.insert(
             Report(
@@ -154,7 +167,8 @@ async def archive(
                 path=relative,
                 sha256=hashlib.sha256(data).hexdigest(),
                 size=len(data),
-                signer=signer,
+                signer=signed.signer,
+                signature_path=signature_path,
                 created_by=created_by,
                 created_at=clock.now(),
                 dedup_key=dedup_key or f"demand:{token}",
@@ -165,6 +179,8 @@ async def archive(
     )
     if not inserted:  # another worker archived it first: keep theirs
         (get_settings().var_dir / relative).unlink(missing_ok=True)
+        if signature_path:
+            (get_settings().var_dir / signature_path).unlink(missing_ok=True)
         return None
     return await report_file(organisation_id, inserted[0]["id"])
 
@@ -182,15 +198,14 @@ async def produce(
     """Compute, render, sign and archive one report (None: `dedup_key` already done)."""
     if kind not in KINDS or file_format not in FORMATS:
         raise ValueError(f"unknown report {kind}/{file_format}")
-    data, signer = await render(rules, kind, period, file_format, department_id)
+    signed = await render(rules, kind, period, file_format, department_id)
     return await archive(
         rules.id,
         kind,
-        data,
+        signed,
         file_format,
         period=period,
         bounds=period.bounds(rules.calendar.tz),
-        signer=signer,
         created_by=created_by,
         dedup_key=dedup_key,
     )
@@ -207,6 +222,7 @@ def _file(row: dict[str, Any]) -> ReportFile:
         row["signer"],
         row["created_at"],
         row["size"],
+        get_settings().var_dir / row["signature_path"] if row["signature_path"] else None,
     )
 
 

@@ -17,6 +17,7 @@ from app.db.tables import ActivityAlert, ImmediateReport, Message, User
 from app.deadlines.alerts import subject_ru
 from app.domain.activity import SurgeKind
 from app.domain.roles import Role
+from app.domain.signature.certificate import SigningError
 from app.identity.actor import ActorContext
 from app.identity.organisations import OrganisationRules, organisation_rules
 from app.identity.staff import load_staff
@@ -24,6 +25,7 @@ from app.journal.events import EventActor, record_event
 from app.notify.notifications import Kind, NewNotification, create_notifications
 from app.reporting.archive import archive, sign
 from app.reporting.rendering import render_pdf
+from app.signature.signer import stamp_for
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,7 @@ class ImmediateView:
     acknowledged_at: datetime | None
     acknowledged_by: str
     reminded_at: datetime | None
+    has_signature_file: bool = False  # a detached .sig beside the PDF (GOST profiles)
 
 
 async def _subject(
@@ -145,8 +148,14 @@ async def send_immediate_report(
         report_id=row.id,
         title=_title(subject),
         header={"organisation": rules.name, "period": None},
+        stamp=await stamp_for(organisation_id),
     )
-    signed, signer = await sign(rules, pdf, _title(subject))
+    try:
+        signed = await sign(rules, pdf, "pdf", _title(subject))
+    except SigningError as error:
+        # Not sent unsigned: the sender sees why and can tell the head another way.
+        await ImmediateReport.delete().where(ImmediateReport.id == row.id)
+        raise ImmediateError(f"Доклад не отправлен: {error.message_ru}") from error
     made = await archive(
         organisation_id,
         "immediate",
@@ -154,7 +163,6 @@ async def send_immediate_report(
         "pdf",
         period=None,
         bounds=None,
-        signer=signer,
         created_by=actor.user_id,
         dedup_key=f"immediate:{row.id}",
     )
@@ -278,6 +286,7 @@ async def list_immediate(organisation_id: int, limit: int = 50) -> list[Immediat
         r.acknowledged_by.full_name.as_alias("ack_name"),
         r.alert.topic.as_alias("topic"),
         r.alert.place.as_alias("place"),
+        r.report.signature_path.as_alias("signature_path"),
     ).where(r.organisation == organisation_id)
     rows = await query.order_by(r.id, ascending=False).limit(limit)
     return [
@@ -295,6 +304,7 @@ async def list_immediate(organisation_id: int, limit: int = 50) -> list[Immediat
             x["acknowledged_at"],
             x["ack_name"] or "",
             x["reminded_at"],
+            bool(x["signature_path"]),
         )
         for x in rows
     ]

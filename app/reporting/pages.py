@@ -14,6 +14,7 @@ from litestar.response import File, Redirect, Template
 
 from app.cases.queues import department_options
 from app.domain.roles import Role
+from app.domain.signature.certificate import SigningError
 from app.reporting.archive import CONTENT_TYPES, FORMATS, KINDS, list_reports, produce, report_file
 from app.reporting.immediate import (
     ImmediateError,
@@ -23,8 +24,8 @@ from app.reporting.immediate import (
 )
 from app.reporting.rendering import add_report_globals
 from app.reporting.report_view import chosen_period, report_page
-from app.reporting.signing import verify_pdf
-from app.reporting.signing_keys import known_roots
+from app.signature.keys import known_roots
+from app.signature.pades import verify_pdf
 from app.web.deps import CurrentActor, Req, Rules, provide_actor, provide_rules
 from app.web.forms import Form, Upload, read_form, text_field, to_int
 from app.web.guards import SIGNED_IN, roles
@@ -131,14 +132,19 @@ class ReportsController(Controller):
         period, error = chosen_period(rules, form.period.strip())
         if form.kind not in KINDS or form.format not in FORMATS or error:
             return await _archive_page(request, rules, actor, error=error or "Неверный запрос.")
-        made = await produce(
-            rules,
-            form.kind,
-            period,
-            form.format,
-            department_id=form.department,
-            created_by=actor.user_id,
-        )
+        try:
+            made = await produce(
+                rules,
+                form.kind,
+                period,
+                form.format,
+                department_id=form.department,
+                created_by=actor.user_id,
+            )
+        except SigningError as error:
+            return await _archive_page(
+                request, rules, actor, error=f"Отчёт не сформирован: {error.message_ru}"
+            )
         assert made is not None  # a fresh key for reports made on demand
         return _download(made.path, made.filename, made.file_format)
 
@@ -149,6 +155,18 @@ class ReportsController(Controller):
         if made is None or not made.path.is_file():
             raise NotFoundException()
         return _download(made.path, made.filename, made.file_format)
+
+    @get("/reports/files/{report_id:int}/signature", name="report_signature", opt=READERS)
+    async def signature(self, rules: Rules, report_id: FromPath[int]) -> File:
+        """The detached signature (`.sig`, DER CMS) of an archived report of this organisation."""
+        made = await report_file(rules.id, report_id)
+        if made is None or made.signature_path is None or not made.signature_path.is_file():
+            raise NotFoundException()
+        return File(
+            made.signature_path,
+            filename=made.signature_filename,
+            media_type="application/pkcs7-signature",
+        )
 
     @post("/immediate", name="immediate.send", opt=SENDERS)
     async def immediate(

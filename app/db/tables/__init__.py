@@ -25,7 +25,13 @@ from app.db.tables.organisation import (
     User,
 )
 from app.db.tables.oversight import ActivityAlert, Notification, NotificationPreference, Violation
-from app.db.tables.reports import ImmediateReport, Report, SigningKey
+from app.db.tables.reports import (
+    ImmediateReport,
+    Report,
+    SigningKey,
+    SigningProfile,
+    TrustedRoot,
+)
 from app.db.tables.screening import RoutingKnowledge, ScreeningDecision
 from app.db.tables.secrets import StoredSecret
 
@@ -54,9 +60,11 @@ __all__ = [
     "RoutingKnowledge",
     "ScreeningDecision",
     "SigningKey",
+    "SigningProfile",
     "SocialAccount",
     "StoredSecret",
     "Topic",
+    "TrustedRoot",
     "User",
     "Violation",
 ]

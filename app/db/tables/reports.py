@@ -44,6 +44,8 @@ class Report(Table):
     # "scheduled:org:kind:period:format" for the worker's deliveries (exactly once);
     # a random key for reports made on demand.
     dedup_key = Varchar(length=200, unique=True)
+    # The detached CMS signature beside the file (GOST profiles): relative to var_dir, "" none.
+    signature_path = Varchar(length=500, default="")
 
 
 class ImmediateReport(Table):
@@ -75,3 +77,46 @@ class SigningKey(Table):
     sealed_password = Text(default="")
     uploaded_by = ForeignKey(User, null=True, default=None)
     uploaded_at = Timestamptz()
+
+
+class SigningProfile(Table):
+    """How an organisation signs its reports (one active kind): `pades` (the PKCS#12 of
+    SigningKey), `gost-openssl` (a GOST 2012 key and certificate, key sealed at rest) or
+    `gost-command` (an external signer such as CryptoPro's cryptcp; the server has no key).
+    No row: `pades` with the organisation's SigningKey (the demo's)."""
+
+    class Kind(StrEnum):
+        pades = "pades"
+        gost_openssl = "gost-openssl"
+        gost_command = "gost-command"
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False, unique=True)
+    kind = Varchar(length=20, choices=Kind, default=Kind.pades)
+    # The signer's certificate (PEM, with its chain) for GOST kinds: checked for validity
+    # before each signing, drawn in the PDF's stamp.
+    certificate_pem = Text(default="")
+    subject = Varchar(length=300, default="")
+    serial = Varchar(length=100, default="")
+    not_before = Timestamptz(null=True, default=None)
+    not_after = Timestamptz(null=True, default=None)
+    sealed_key = Text(default="")  # gost-openssl: the private key PEM (app.core.secrets)
+    command = Text(default="")  # gost-command: the template with {in} and {out}
+    command_timeout = Integer(default=60)  # seconds
+    updated_by = ForeignKey(User, null=True, default=None)
+    updated_at = Timestamptz(null=True, default=None)
+
+
+class TrustedRoot(Table):
+    """A root (or intermediate) certificate the organisation's admin trusts for verifying
+    signatures, e.g. an accredited CA's root; none are bundled."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, null=False, index=True)
+    subject = Varchar(length=300)
+    serial = Varchar(length=100)
+    not_after = Timestamptz(null=True, default=None)
+    certificate_pem = Text()
+    fingerprint = Varchar(length=64)  # SHA-256 of the DER, unique per organisation
+    added_by = ForeignKey(User, null=True, default=None)
+    added_at = Timestamptz(null=True, default=None)

@@ -11,8 +11,8 @@ from litestar.testing import AsyncTestClient
 
 from app.db.sealed import SMTP_PASSWORD, put_secret
 from app.db.tables import SigningKey, StoredSecret
-from app.reporting.signing import demo_pkcs12
-from app.reporting.signing_keys import store_signing_key
+from app.signature.keys import store_signing_key
+from app.signature.pades import demo_pkcs12
 from tests.integration.cases_helpers import org_id
 from tests.integration.conftest import sign_in
 

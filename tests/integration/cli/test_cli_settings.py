@@ -12,8 +12,8 @@ from app.db.tables import SigningKey
 from app.identity.organisations import organisation_rules
 from app.reporting.archive import sign
 from app.reporting.rendering import html_to_pdf
-from app.reporting.signing import demo_pkcs12, verify_pdf
-from app.reporting.signing_keys import known_roots
+from app.signature.keys import known_roots
+from app.signature.pades import demo_pkcs12, verify_pdf
 from tests.integration.cases_helpers import org_id
 from tests.integration.cli.test_cli import otklik
 
@@ -40,9 +40,10 @@ async def test_signing_set_installs_a_pkcs12_that_then_signs_reports(
     assert done.stdout.startswith("Ключ подписи установлен: МКУ «Центр» г. Пензы")
     row = await SigningKey.select().where(SigningKey.organisation == penza).first()
     assert row is not None and not row["is_demo"]
-    signed, signer = await sign(await organisation_rules(penza), html_to_pdf("<p>Отчёт</p>"), "т")
-    assert signer.startswith("МКУ «Центр» г. Пензы")
-    assert (await verify_pdf(signed, await known_roots())).ok
+    pdf = html_to_pdf("<p>Отчёт</p>")
+    signed = await sign(await organisation_rules(penza), pdf, "pdf", "т")
+    assert signed.signer.startswith("МКУ «Центр» г. Пензы") and signed.signature is None
+    assert (await verify_pdf(signed.data, await known_roots())).ok
 
 
 def test_signing_set_refuses_a_missing_organisation_or_file(tmp_path: Path) -> None:

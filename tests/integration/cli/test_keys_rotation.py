@@ -17,7 +17,7 @@ from app.core.keyring import load_keyring, read_key_file
 from app.core.secrets import Keyring, SecretError, key_id_of, unseal
 from app.db.sealed import SIGNING_KEY, SMTP_PASSWORD, get_secret, put_secret, secret_context
 from app.db.tables import SigningKey, StoredSecret
-from app.reporting.signing_keys import signing_material
+from app.signature.keys import signing_material
 from tests.integration.cases_helpers import org_id
 from tests.integration.cli.test_cli import otklik
 

@@ -13,8 +13,8 @@ from app.db.tables import SigningKey
 from app.identity.organisations import organisation_rules
 from app.reporting.archive import sign
 from app.reporting.rendering import html_to_pdf
-from app.reporting.signing import SigningError, demo_pkcs12, verify_pdf
-from app.reporting.signing_keys import known_roots, signing_material, store_signing_key
+from app.signature.keys import known_roots, signing_material, store_signing_key
+from app.signature.pades import SigningError, demo_pkcs12, verify_pdf
 from tests.integration.cases_helpers import org_id
 
 
@@ -27,9 +27,10 @@ async def test_uploaded_key_is_sealed_and_signs(demo: None) -> None:
     row = await SigningKey.select().where(SigningKey.organisation == penza).first()
     assert row is not None and not row["is_demo"] and row["subject"] == info.subject
     assert data not in row["sealed_pkcs12"].encode()  # stored sealed, not as is
-    signed, signer = await sign(await organisation_rules(penza), html_to_pdf("<p>Тест</p>"), "т")
-    assert signer.startswith("МКУ «Центр» г. Пензы")
-    assert (await verify_pdf(signed, await known_roots())).ok
+    pdf = html_to_pdf("<p>Тест</p>")
+    signed = await sign(await organisation_rules(penza), pdf, "pdf", "т")
+    assert signed.signer.startswith("МКУ «Центр» г. Пензы") and signed.signature is None
+    assert (await verify_pdf(signed.data, await known_roots())).ok
 
 
 async def test_fernet_sealed_key_still_signs_and_is_resealed_on_read(demo: None) -> None:

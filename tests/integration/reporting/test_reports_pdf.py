@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from app.identity.organisations import organisation_rules
 from app.reporting.archive import list_reports, produce
 from app.reporting.periods import parse_period
-from app.reporting.signing import verify_pdf
-from app.reporting.signing_keys import ensure_demo_key, known_roots
+from app.signature.keys import ensure_demo_key, known_roots
+from app.signature.pades import verify_pdf
 from tests.integration.reports_helpers import build_week
 from tests.integration.timers_helpers import pooled  # noqa: F401
 
@@ -87,10 +87,12 @@ async def test_penza_p20_weekly_summary_pdf_signed_with_the_figures(demo: None) 
     data = report.path.read_bytes()
     roots = await known_roots()
     check = await verify_pdf(data, roots)
-    assert check.ok and "Администрация города Пензы" in check.signer
+    assert (
+        check.ok and check.signer is not None and "Администрация города Пензы" in check.signer.owner
+    )
     middle = len(data) // 3
     broken = data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
-    assert not (await verify_pdf(broken, roots)).intact
+    assert not (await verify_pdf(broken, roots)).matches
     assert page_png(report.path, "report-penza-summary").stat().st_size > 10_000
     assert [r.id for r in await list_reports(w.org)] == [report.id]
 

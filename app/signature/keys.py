@@ -16,7 +16,7 @@ from app.core.keyring import load_keyring
 from app.core.secrets import Keyring, is_current, seal, unseal
 from app.db.sealed import SIGNING_KEY, SIGNING_KEY_PASSWORD
 from app.db.tables import Organisation, SigningKey
-from app.reporting.signing import CertificateInfo, demo_pkcs12, inspect_pkcs12, trust_roots
+from app.signature.pades import CertificateInfo, demo_pkcs12, inspect_pkcs12, trust_roots
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """PAdES signatures (pyHanko, async API): demo certificates, signing, verifying.
 
-Keys are stored sealed by app.core.secrets (see app.reporting.signing_keys)."""
+Keys are stored sealed by app.core.secrets (see app.signature.keys)."""
 
 from __future__ import annotations
 
@@ -22,13 +22,11 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from app.core.errors import UserError
+from app.domain.signature.certificate import SigningError
+from app.domain.signature.verdict import SignatureKind, Verdict
+from app.signature.cms import facts_of
 
 FIELD = "OtklikSignature"
-
-
-class SigningError(UserError):
-    """A certificate or key that cannot be used."""
 
 
 # -- certificates ------------------------------------------------------------------------
@@ -144,46 +142,27 @@ async def sign_pdf(pdf: bytes, data: bytes, password: bytes, reason: str, locati
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class Verification:
-    """What `otklik verify` and the verification page say about a PDF."""
-
-    signed: bool
-    signer: str = ""
-    signed_at: datetime | None = None
-    intact: bool = False  # the signed bytes are unchanged and cover the whole document
-    trusted: bool = False  # the certificate is one of ours (or chains to one)
-    problem: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """Signed, intact and by a known certificate."""
-        return self.signed and self.intact and self.trusted
-
-
-def _subject(cert: asn1_x509.Certificate) -> str:
-    names = cert.subject.native
-    common, org = names.get("common_name", ""), names.get("organization_name", "")
-    if common and org and org not in common:
-        return f"{common}, {org}"
-    return str(common or org or cert.subject.human_friendly)
-
-
-async def verify_pdf(pdf: bytes, roots: list[asn1_x509.Certificate]) -> Verification:
+async def verify_pdf(pdf: bytes, roots: list[asn1_x509.Certificate]) -> Verdict:
     """Check the PDF's last signature against the given trust roots."""
+    pades = SignatureKind.PADES
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         sigs = reader.embedded_signatures
     except Exception:  # pyHanko raises several kinds on a broken file
-        return Verification(False, problem="Файл не читается как PDF.")
+        return Verdict(pades, False, problem="Файл не читается как PDF.")
     if not sigs:
-        return Verification(False, problem="В документе нет электронной подписи.")
+        return Verdict(
+            pades,
+            False,
+            problem="В документе нет встроенной подписи. Если к нему есть файл .sig, "
+            "проверьте их вместе.",
+        )
     sig = sigs[-1]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
         status = await async_validate_pdf_signature(sig, context)
     except Exception as error:  # a mangled signature container
-        return Verification(True, problem=f"Подпись не проверяется: {type(error).__name__}")
+        return Verdict(pades, True, problem=f"Подпись не проверяется: {type(error).__name__}")
     whole = status.coverage is not None and status.coverage.name in (
         "ENTIRE_FILE",
         "ENTIRE_REVISION",
@@ -191,14 +170,16 @@ async def verify_pdf(pdf: bytes, roots: list[asn1_x509.Certificate]) -> Verifica
     level = status.modification_level
     # Anything added after signing beyond timestamps/validation data counts as a change.
     unchanged = level is None or level.name in ("NONE", "LTA_UPDATES")
-    intact = bool(status.intact and status.valid and whole and unchanged)
     signed_at = status.signer_reported_dt
     if signed_at is not None and signed_at.tzinfo is None:
         signed_at = signed_at.replace(tzinfo=UTC)
-    return Verification(
+    return Verdict(
+        pades,
         signed=True,
-        signer=_subject(status.signing_cert),
+        matches=bool(status.intact and whole and unchanged),
+        signature_valid=bool(status.valid),
+        signer=facts_of(status.signing_cert),
         signed_at=signed_at,
-        intact=intact,
         trusted=bool(status.trusted),
+        trust_note="Сертификат не принадлежит организациям системы и не ведёт к доверенному.",
     )
