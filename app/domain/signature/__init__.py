@@ -1,0 +1,1 @@
+"""Pure rules of electronic signatures: certificates, identifiers, verdicts, signer commands."""
