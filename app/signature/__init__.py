@@ -1,0 +1,1 @@
+"""Electronic signatures of reports: PAdES and detached GOST CMS, signing and verifying."""
