@@ -141,9 +141,9 @@ class ReportsController(Controller):
                 department_id=form.department,
                 created_by=actor.user_id,
             )
-        except SigningError as error:
+        except SigningError as refused:
             return await _archive_page(
-                request, rules, actor, error=f"Отчёт не сформирован: {error.message_ru}"
+                request, rules, actor, error=f"Отчёт не сформирован: {refused.message_ru}"
             )
         assert made is not None  # a fresh key for reports made on demand
         return _download(made.path, made.filename, made.file_format)

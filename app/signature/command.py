@@ -25,7 +25,7 @@ from pathlib import Path
 
 from asn1crypto import cms
 
-from app.core.errors import UserError
+from app.domain.signature.certificate import SigningError
 from app.domain.signature.command import fill_command, parse_command_template
 
 MAX_SIGNATURE_BYTES = 1024 * 1024
@@ -36,7 +36,7 @@ _KEPT_BYTES = 8 * 1024
 _PEM = re.compile(rb"-----BEGIN [A-Z0-9 ]+-----(.*?)-----END [A-Z0-9 ]+-----", re.DOTALL)
 
 
-class CommandSignError(UserError):
+class CommandSignError(SigningError):
     """The external signer failed; `message_ru` tells the admin what happened."""
 
     default_ru = "Программа подписи не подписала документ."

@@ -20,7 +20,7 @@ from app.reporting.periods import parse_period
 from app.signature.openssl import sign_detached
 from app.signature.profiles import active_profile, trust_root, use_gost_openssl, use_pades
 from app.signature.verify import verify_document
-from tests.integration.cases_helpers import org_id
+from tests.integration.cases_helpers import Clock, org_id
 from tests.integration.signature.conftest import GostPki
 
 NOVEMBER = parse_period("2026-11")
@@ -164,7 +164,7 @@ async def test_expired_and_future_certificates_are_refused(demo: None, gost_pki:
     await gost_profile(gost_pki)
     profile = await active_profile(organisation)
     assert profile.facts is not None
-    clock.set(profile.facts.not_after + timedelta(days=1))
+    Clock(profile.facts.not_after + timedelta(days=1))
     with pytest.raises(SigningError) as caught:
         await produce(await organisation_rules(organisation), "summary", NOVEMBER, "pdf")
     assert "истёк" in caught.value.message_ru and "Отчёт не подписан" in caught.value.message_ru
