@@ -15,11 +15,12 @@ RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install --no-cache-dir .
 
 FROM python:3.11-slim-bookworm AS runtime
-# WeasyPrint's system libraries and a Cyrillic font for the PDF reports.
+# WeasyPrint's system libraries and a Cyrillic font for the PDF reports; OpenSSL with its
+# GOST engine for reports signed with GOST R 34.10-2012 (docs/signature.md).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-        libffi8 shared-mime-info fonts-dejavu-core \
+        libffi8 shared-mime-info fonts-dejavu-core openssl libengine-gost-openssl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --uid 10001 otklik
 COPY --from=build /opt/venv /opt/venv

@@ -22,10 +22,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP) ## set up everything and serve the portal with demo data (Ctrl-C stops it)
 	$(BIN)/otklik run
 
-tools: ## install Debian's Chromium (e2e) and poppler-utils (PDF checks) when missing
+tools: ## install Debian's Chromium (e2e), poppler-utils (PDF checks) and OpenSSL's GOST engine when missing
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	{ command -v pdftotext && command -v pdftoppm; } >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	openssl engine gost >/dev/null 2>&1 || missing="$$missing libengine-gost-openssl"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing$$missing (apt-get)…"; \

@@ -76,14 +76,14 @@ async def engine_ready() -> bool:
 async def sign_detached(
     data: bytes, key_pem: bytes, signer_pem: str, chain_pem: str, digest: str
 ) -> bytes:
-    """A detached CMS SignedData (DER) of `data`: signing time, the signer's certificate and
-    its chain (`chain_pem`, may be empty) inside."""
+    """A detached CMS SignedData (DER) of `data`, CAdES-BES: signing time, the ESS
+    signing-certificate-v2 attribute, the signer's certificate and its chain inside."""
     with tempfile.TemporaryDirectory(prefix="otklik-sign-") as tmp:
         folder = Path(tmp)
         (folder / "data").write_bytes(data)
         (folder / "signer.pem").write_text(signer_pem)
         args = [
-            "cms", "-sign", "-binary", "-nosmimecap",
+            "cms", "-sign", "-cades", "-binary", "-nosmimecap",
             "-in", str(folder / "data"),
             "-signer", str(folder / "signer.pem"),
             "-inkey", "/dev/stdin",
