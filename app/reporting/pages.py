@@ -137,9 +137,9 @@ class ReportsController(Controller):
                 department_id=form.department,
                 created_by=actor.user_id,
             )
-        except SigningError as error:
+        except SigningError as refused:
             return await _archive_page(
-                request, rules, actor, error=f"Отчёт не сформирован: {error.message_ru}"
+                request, rules, actor, error=f"Отчёт не сформирован: {refused.message_ru}"
             )
         assert made is not None  # a fresh key for reports made on demand
         return _download(made.path, made.filename, made.file_format)
@@ -214,4 +214,3 @@ class ReportsController(Controller):
 
 def _download(path: Any, filename: str, file_format: str) -> File:
     return File(path, filename=filename, media_type=CONTENT_TYPES[file_format])
-

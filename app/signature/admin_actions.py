@@ -37,7 +37,7 @@ from app.signature.verify import verify_document
 
 # /verify is not an organisation's page: its times are Moscow's, as `otklik verify` prints.
 MOSCOW = ZoneInfo("Europe/Moscow")
-KIND_TITLES = {
+KIND_TITLES: dict[str, str] = {
     Kind.pades: "PAdES (подпись внутри PDF)",
     Kind.gost_openssl: "ГОСТ Р 34.10-2012 через OpenSSL",
     Kind.gost_command: "ГОСТ Р 34.10-2012 внешней программой (КриптоПро CSP)",
