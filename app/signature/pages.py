@@ -42,11 +42,17 @@ async def read_upload(data: dict[str, Any], name: str, limit: int, what: str) ->
         raise SigningError(f"Выберите {what}.", "no_file")
     content = await upload.read(limit + 1)
     if len(content) > limit:
-        size = f"{limit // (1024 * 1024)} МБ" if limit >= 1024 * 1024 else f"{limit // 1024} КБ"
-        raise SigningError(f"Файл «{_name(upload)}» больше {size}: это не {what}.", "too_large")
+        raise SigningError(
+            f"Файл «{_name(upload)}» больше {size_ru(limit)}: это не {what}.", "too_large"
+        )
     if not content:
         raise SigningError(f"Файл «{_name(upload)}» пуст.", "empty")
     return content
+
+
+def size_ru(limit: int) -> str:
+    """«20 МБ», «256 КБ»: a size bound as the forms say it."""
+    return f"{limit // (1024 * 1024)} МБ" if limit >= 1024 * 1024 else f"{limit // 1024} КБ"
 
 
 def _name(upload: UploadFile) -> str:
@@ -74,7 +80,7 @@ class AdminSignatureController(Controller):
             status_code,
             settings=await admin_actions.signature_settings(rules.id),
             errors=context.pop("errors", {}),
-            limits={"key_kb": MAX_KEY_BYTES // 1024, "cert_kb": MAX_CERTIFICATE_BYTES // 1024},
+            limits={"key": size_ru(MAX_KEY_BYTES), "certificate": size_ru(MAX_CERTIFICATE_BYTES)},
             **context,
         )
         response.headers["cache-control"] = "no-store"
@@ -189,7 +195,7 @@ class VerifyController(Controller):
     include_in_schema = False
 
     def _page(self, request: Req, status_code: int = 200, **context: Any) -> Template:
-        limits = {"file_mb": MAX_FILE_BYTES // (1024 * 1024), "sig_kb": MAX_SIGNATURE_BYTES // 1024}
+        limits = {"file": size_ru(MAX_FILE_BYTES), "signature": size_ru(MAX_SIGNATURE_BYTES)}
         return page(request, "signature/verify.html", status_code, limits=limits, **context)
 
     @get("/", name="verify", opt=SIGNED_IN)

@@ -224,6 +224,9 @@ async def test_bad_uploads_are_refused_in_russian_and_change_nothing(
         error = re.search(r'class="field-error"[^>]*>([^<]+)<', refused.text)
         assert error and re.search("[А-Яа-яЁё]", error.group(1)), refused.text[-2000:]
         assert words in error.group(1)
+    # A request larger than its form can be is refused before it is read.
+    huge = await _upload(client, token, f"{PENZA}/roots", None, certificate=b"0" * (400 * 1024))
+    assert huge.status_code == 413 and "Запрос больше допустимого размера" in huge.text
     p12, _ = demo_pkcs12("Администрация города Пензы", datetime.now(UTC))
     wrong = await _upload(client, token, f"{PENZA}/pkcs12", {"password": "не тот"}, pkcs12=p12)
     assert wrong.status_code == 400 and 'id="pkcs12-error"' in wrong.text
