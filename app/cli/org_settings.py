@@ -32,7 +32,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     set_key.add_argument("--password-file", help="pades: файл с паролем к нему")
     set_key.add_argument("--key-file", help="gost-openssl: закрытый ключ ГОСТ 2012 (PEM)")
     set_key.add_argument("--cert-file", help="gost-*: сертификат подписанта (PEM/DER, с цепочкой)")
-    set_key.add_argument("--command", help="gost-command: шаблон команды с {in} и {out}")
+    set_key.add_argument(
+        "--command", dest="command_template", help="gost-command: шаблон команды с {in} и {out}"
+    )
     set_key.add_argument("--timeout", type=int, default=60, help="gost-command: секунд на подпись")
     show = signing_sub.add_parser("show", help="как организация подписывает отчёты")
     show.add_argument("--org", required=True, help="slug организации")
@@ -82,10 +84,10 @@ async def _set_gost(organisation_id: int, args: argparse.Namespace) -> str:
         key = _read(args.key_file, MAX_KEY_FILE_BYTES, "Ключ")
         facts = await use_gost_openssl(organisation_id, key, certificate, None)
     else:
-        if not args.command:
+        if not args.command_template:
             raise SystemExit("Для gost-command нужен --command: шаблон команды с {in} и {out}.")
         facts = await use_gost_command(
-            organisation_id, args.command, certificate, args.timeout, None
+            organisation_id, args.command_template, certificate, args.timeout, None
         )
     valid = f"с {facts.not_before:%d.%m.%Y} по {facts.not_after:%d.%m.%Y}"
     return (

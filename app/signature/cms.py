@@ -8,6 +8,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+# Imported for its side effect: asn1crypto then reads a public key of an algorithm it does
+# not know (GOST R 34.10-2012) as plain bits instead of failing on the certificate.
+import pyhanko_certvalidator.asn1_types  # noqa: F401
 from asn1crypto import cms, pem, x509
 
 from app.domain.signature.certificate import CertificateFacts, SigningError, identifiers_of
@@ -64,7 +67,7 @@ def load_certificates(data: bytes) -> list[x509.Certificate]:
         else:
             found = [x509.Certificate.load(data)]
         for cert in found:
-            cert.native  # noqa: B018 — parse everything now, not at first use
+            facts_of(cert)  # parse now what is read later (not the key: GOST is unknown)
     except (ValueError, TypeError, KeyError) as error:
         raise SigningError(
             "Файл не читается как сертификат X.509 (PEM или DER).", "certificate_format"

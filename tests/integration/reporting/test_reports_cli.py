@@ -20,12 +20,13 @@ async def test_report_and_verify_commands(demo: None, tmp_path: Path) -> None:
     checked = otklik("verify", str(pdf))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Подписал: Администрация города Пензы (демо)" in checked.stdout
-    assert "Документ не изменён после подписания." in checked.stdout
+    assert "Файл совпадает с подписанным: не изменён после подписания." in checked.stdout
+    assert "Итог: подпись действительна." in checked.stdout
     data = bytearray(pdf.read_bytes())
     data[len(data) // 3] ^= 0x01
     (tmp_path / "changed.pdf").write_bytes(bytes(data))
     changed = otklik("verify", str(tmp_path / "changed.pdf"))
-    assert changed.returncode == 1 and "ИЗМЕНЁН" in changed.stdout
+    assert changed.returncode == 1 and "Файл НЕ совпадает с подписанным" in changed.stdout
     xlsx = tmp_path / "violations.xlsx"
     made = otklik(
         "report",
