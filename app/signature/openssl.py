@@ -1,7 +1,7 @@
 """GOST R 34.10-2012 through OpenSSL's `gost` engine (Debian: libengine-gost-openssl): detached
 CMS signing, «Стрибог» digests, signature and chain checks. Python's own cryptography has no
-GOST, so the `openssl` program does the mathematics; the private key reaches it on stdin only
-(never written to disk), the signed file through a private temporary directory.
+GOST, so the `openssl` program does the mathematics; the private key reaches it through a pipe
+only (never written to disk), the signed file through a private temporary directory.
 
 The key goes through an OS pipe of its own, named `/dev/fd/N`, not through stdin: under
 uvloop (`otklik serve`) a child's stdin is a socket, which OpenSSL cannot open as
