@@ -1,13 +1,15 @@
 """Benchmark of the reports: a monthly summary to a signed PDF, one organisation and region-wide.
 
-Run: python -m bench.reports [--orgs 50] [--cases 200000] [--big 20000]
+Run: python -m bench.reports [--orgs 50] [--cases 200000] [--big 20000] [--signing]
 
 Builds a fresh database in var/bench-reports/ (embedded PostgreSQL): organisation 0 has
 `--big` cases in October 2026, the other organisations share the rest (200,000 in all), each
 case with an assignment, a published answer for the done ones and a violation for ~12 %.
 Measures, in this process (as the worker does it):
 - one organisation's monthly summary (figures → HTML → PDF → signature → archive), target ≤ 5 s;
-- every organisation's monthly summary one after another (region-wide), target ≤ 60 s.
+- every organisation's monthly summary one after another (region-wide), target ≤ 60 s;
+- with --signing: how long signing the big summary takes, PAdES (pyHanko, RSA-2048) against
+  a detached GOST R 34.10-2012 signature (OpenSSL's gost engine), PDF and XLSX.
 Figures are recorded in docs/performance.md.
 """
 
@@ -190,12 +192,51 @@ async def measure(orgs: int) -> tuple[float, float, float]:
         await DB.close_connection_pool()
 
 
+async def measure_signing() -> list[str]:
+    """Signing the big organisation's summary: PAdES, then GOST (a test CA made here)."""
+    from app.core.config import get_settings
+    from app.db.piccolo_conf import DB
+    from app.identity.organisations import organisation_rules
+    from app.reporting.archive import render
+    from app.reporting.periods import parse_period
+    from app.signature.openssl_certs import issue_gost_certificate, make_gost_ca
+    from app.signature.profiles import use_gost_openssl
+
+    await DB.start_connection_pool(min_size=1, max_size=4)
+    lines: list[str] = []
+    try:
+        october, rules = parse_period("2026-10"), await organisation_rules(1)
+        folder = get_settings().var_dir / "bench-gost"
+        ca = make_gost_ca(folder, "Бенчмарк УЦ")
+        now = datetime.now(MSK)
+        key, cert = issue_gost_certificate(
+            folder, *ca, {"C": "RU", "O": "Администрация №0", "CN": "Глава"},
+            now - timedelta(days=1), now + timedelta(days=365),
+        )  # fmt: skip
+        for label in ("PAdES", "GOST"):
+            if label == "GOST":
+                await use_gost_openssl(1, key.read_bytes(), cert.read_bytes(), None)
+            for file_format in ("pdf", "xlsx"):
+                started = time.perf_counter()
+                signed = await render(rules, "summary", october, file_format)
+                total = time.perf_counter() - started
+                lines.append(
+                    f"{label} {file_format}: {len(signed.data) / 1024:.0f} KiB, signing "
+                    f"{signed.seconds * 1000:.0f} ms of {total:.2f} s in all"
+                    + ("" if signed.signer else " (unsigned: PAdES signs PDFs only)")
+                )
+    finally:
+        await DB.close_connection_pool()
+    return lines
+
+
 def main() -> None:
     """Build the data, measure, print."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--orgs", type=int, default=50)
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--big", type=int, default=20_000)
+    parser.add_argument("--signing", action="store_true", help="PAdES vs GOST signing times")
     args = parser.parse_args()
     shutil.rmtree(VAR, ignore_errors=True)
     VAR.mkdir(parents=True)
@@ -222,6 +263,8 @@ def main() -> None:
             f"region-wide, {args.orgs} summaries: {region:.1f} s (target ≤ 60); "
             f"slowest organisation {slowest:.2f} s"
         )
+        if args.signing:
+            print("\n".join(asyncio.run(measure_signing())))
     finally:
         servers.stop()
 

@@ -95,5 +95,7 @@ async def sign_file(
     material = await signing_material(organisation_id)
     if material is None or file_format != "pdf":
         return SignedFile(data, None, "")
+    signer = facts_of(trust_roots(material.data, material.password)[0])
+    require_valid_for_signing(signer, clock.now())
     signed = await sign_pdf(data, material.data, material.password, reason, location)
     return SignedFile(signed, None, material.subject, time.perf_counter() - started)
