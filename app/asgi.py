@@ -89,8 +89,9 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
     from app.notify.pages import NotificationsController, live_me
     from app.outbox.pages import OutboxController
     from app.reporting.oversight_pages import OversightController
-    from app.reporting.pages import ReportsController, VerifyController
+    from app.reporting.pages import ReportsController
     from app.screening.pages import ScreeningPagesController
+    from app.signature.pages import AdminSignatureController, VerifyController
     from app.web.auth import AuthController
     from app.web.errors import (
         RefusedInput,
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, use_db_pool: bool = True) ->
             IntakeApiController,
             RolePagesController,
             AdminPagesController,
+            AdminSignatureController,
             CaseController,
             ScreeningPagesController,
             AssignmentActionsController,

@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
@@ -18,65 +17,15 @@ from app.admin import organisation as admin_org
 from app.admin.calendar import year_view
 from app.admin.common import AdminError, AdminNotFound, overview_counts
 from app.core import clock
-from app.domain.roles import Role
 from app.domain.worktime.org_calendar import WEEKDAY_KEYS
 from app.domain.worktime.production_calendar import available_regions
 from app.identity.organisations import organisation_rules
-from app.web.deps import CurrentActor, Req, Rules, provide_actor, provide_rules
+from app.web.admin_frame import ADMIN, ADMIN_DEPENDENCIES, admin_page, done
+from app.web.deps import CurrentActor, Req, Rules
 from app.web.forms import form_int, form_list, form_text
-from app.web.guards import roles
 from app.web.rendering import page
 
-ADMIN = roles(Role.ADMIN)
 Form = URLEncodedBody[dict[str, Any]]
-# The admin's tabs: route name → title.
-TABS = (
-    ("admin", "Обзор"),
-    ("admin.organisation", "Организация и график"),
-    ("admin.departments", "Подразделения"),
-    ("admin.topics", "Темы"),
-    ("admin.users", "Пользователи и роли"),
-    ("admin.absences", "Отсутствия и замещения"),
-    ("admin.profile", "Регламент"),
-    ("admin.reports", "Отчёты и оповещения"),
-    ("admin.accounts", "Аккаунты"),
-    ("admin.tokens", "API-токены"),
-)
-# Fixed texts for ?done=… after a successful change (nothing from the query is shown).
-NOTICES = {
-    "saved": "Изменения сохранены.",
-    "added": "Добавлено.",
-    "deleted": "Удалено.",
-    "deactivated": "Используется в работе, поэтому не удалено, а отключено.",
-    "revoked": "Токен отозван: запросы с ним больше не принимаются.",
-    "switched": "Регламент введён в действие; сроки открытых сообщений пересчитаны.",
-    "merged": "Темы объединены: в сообщениях теперь стоит выбранная тема.",
-    "paused": "Аккаунт приостановлен: сеть не опрашивается, пока его не возобновят.",
-    "resumed": "Аккаунт возобновлён: сеть снова опрашивается.",
-}
-ADMIN_DEPENDENCIES = {"rules": Provide(provide_rules), "actor": Provide(provide_actor)}
-
-
-def admin_page(
-    request: Req, rules: Rules, template: str, status_code: int = 200, **context: Any
-) -> Template:
-    """An admin page with its tabs and the notice of the change just made."""
-    return page(
-        request,
-        template,
-        status_code,
-        rules=rules,
-        tabs=[
-            (request.app.route_reverse(name, org_slug=rules.slug), title) for name, title in TABS
-        ],
-        notice=NOTICES.get(request.query_params.get("done", "")),
-        **context,
-    )
-
-
-def done(request: Req, rules: Rules, section: str, outcome: str = "saved") -> Redirect:
-    """Back to the section (a route name) after a change, with a fixed notice."""
-    return Redirect(f"{request.app.route_reverse(section, org_slug=rules.slug)}?done={outcome}")
 
 
 async def attempt(

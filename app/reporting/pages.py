@@ -1,4 +1,4 @@
-"""Reports: the head's page, report pages and files, immediate reports, signature check."""
+"""Reports: the head's page, report pages and files (with their .sig), immediate reports."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -24,11 +23,9 @@ from app.reporting.immediate import (
 )
 from app.reporting.rendering import add_report_globals
 from app.reporting.report_view import chosen_period, report_page
-from app.signature.keys import known_roots
-from app.signature.pades import verify_pdf
 from app.web.deps import CurrentActor, Req, Rules, provide_actor, provide_rules
-from app.web.forms import Form, Upload, read_form, text_field, to_int
-from app.web.guards import SIGNED_IN, roles
+from app.web.forms import Form, read_form, text_field, to_int
+from app.web.guards import roles
 from app.web.rendering import page as base_page
 
 
@@ -44,7 +41,6 @@ def page(request: Req, template_name: str, status_code: int = 200, **context: An
 READERS = roles(Role.HEAD, Role.OFFICIAL, Role.SPECIALIST, Role.COORDINATOR)
 MAKERS = roles(Role.HEAD, Role.OFFICIAL)
 SENDERS = roles(Role.SPECIALIST, Role.COORDINATOR, Role.OFFICIAL)
-MAX_PDF_BYTES = 20 * 1024 * 1024
 
 
 async def _archive_page(request: Req, rules: Rules, actor: CurrentActor, **extra: Any) -> Template:
@@ -218,28 +214,3 @@ class ReportsController(Controller):
 
 def _download(path: Any, filename: str, file_format: str) -> File:
     return File(path, filename=filename, media_type=CONTENT_TYPES[file_format])
-
-
-class VerifyController(Controller):
-    """The signature check page: any signed-in user uploads a PDF."""
-
-    path = "/verify"
-    include_in_schema = False
-
-    @get("/", name="verify", opt=SIGNED_IN)
-    async def form(self, request: Req) -> Template:
-        """The upload form."""
-        return page(request, "reporting/verify.html", result=None)
-
-    @post("/", name="verify.check", opt=SIGNED_IN, request_max_body_size=MAX_PDF_BYTES + 65536)
-    async def check(self, request: Req, data: Upload) -> Template:
-        """Who signed, when, and whether the document is intact."""
-        upload = data.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return page(request, "reporting/verify.html", result=None, error="Выберите PDF-файл.")
-        content = await upload.read()
-        if len(content) > MAX_PDF_BYTES:
-            return page(request, "reporting/verify.html", result=None, error="Файл больше 20 МБ.")
-        result = await verify_pdf(content, await known_roots())
-        name = upload.filename[:200]
-        return page(request, "reporting/verify.html", result=result, filename=name)

@@ -1,11 +1,17 @@
 """GOST R 34.10-2012 through OpenSSL's `gost` engine (Debian: libengine-gost-openssl): detached
 CMS signing, «Стрибог» digests, signature and chain checks. Python's own cryptography has no
-GOST, so the `openssl` program does the mathematics; the private key reaches it on stdin only
-(never written to disk), the signed file through a private temporary directory."""
+GOST, so the `openssl` program does the mathematics; the private key reaches it through a pipe
+only (never written to disk), the signed file through a private temporary directory.
+
+The key goes through an OS pipe of its own, named `/dev/fd/N`, not through stdin: under
+uvloop (`otklik serve`) a child's stdin is a socket, which OpenSSL cannot open as
+`/dev/stdin` («No such device or address»)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,7 +42,7 @@ class Run:
     stderr: str
 
 
-async def run_openssl(args: list[str], stdin: bytes = b"") -> Run:
+async def run_openssl(args: list[str], stdin: bytes = b"", pass_fds: tuple[int, ...] = ()) -> Run:
     """Run `openssl ARGS` with the gost engine loaded; GostError when it cannot start."""
     try:
         process = await asyncio.create_subprocess_exec(
@@ -45,6 +51,7 @@ async def run_openssl(args: list[str], stdin: bytes = b"") -> Run:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
+            pass_fds=pass_fds,
         )
     except FileNotFoundError as error:
         raise GostError("На сервере нет программы openssl.", "no_openssl") from error
@@ -86,7 +93,7 @@ async def sign_detached(
             "cms", "-sign", "-cades", "-binary", "-nosmimecap",
             "-in", str(folder / "data"),
             "-signer", str(folder / "signer.pem"),
-            "-inkey", "/dev/stdin",
+            "-inkey", "/dev/fd/{key}",
             "-md", digest,
             "-outform", "DER",
             "-out", str(folder / "data.sig"),
@@ -94,10 +101,29 @@ async def sign_detached(
         if "BEGIN CERTIFICATE" in chain_pem:
             (folder / "chain.pem").write_text(chain_pem)
             args += ["-certfile", str(folder / "chain.pem")]
-        run = await run_openssl(_engine(args), key_pem)
+        run = await _with_key(_engine(args), key_pem)
         if run.returncode != 0 or not (folder / "data.sig").is_file():
             raise GostError(_sign_problem(run.stderr), "sign_failed", detail=run.stderr[-2000:])
         return (folder / "data.sig").read_bytes()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    with contextlib.suppress(BrokenPipeError), os.fdopen(fd, "wb") as pipe:
+        pipe.write(data)
+
+
+async def _with_key(args: list[str], key_pem: bytes) -> Run:
+    """Run OpenSSL with the key readable at `/dev/fd/{key}` (a pipe), written from a thread
+    as OpenSSL reads it."""
+    read_end, write_end = os.pipe()
+    writing = asyncio.create_task(asyncio.to_thread(_write_all, write_end, key_pem))
+    try:
+        return await run_openssl(
+            [a.replace("{key}", str(read_end)) for a in args], pass_fds=(read_end,)
+        )
+    finally:
+        os.close(read_end)
+        await writing
 
 
 def _sign_problem(stderr: str) -> str:

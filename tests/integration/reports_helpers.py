@@ -211,7 +211,8 @@ async def build_week() -> Week:
 def with_reports(app: Any) -> Any:
     """The app with the reports controllers, whether or not app/__init__.py registers them
     yet (registration is the lead's one-line change)."""
-    from app.reporting.pages import ReportsController, VerifyController
+    from app.reporting.pages import ReportsController
+    from app.signature.pages import VerifyController
 
     if not any(getattr(r, "path", "") == "/verify" for r in app.routes):
         app.register(ReportsController)
