@@ -62,7 +62,7 @@ def verdict_lines(verdict: Verdict, when: str) -> list[tuple[bool, str]]:
     kind = (
         "Подпись встроена в PDF (PAdES)."
         if verdict.kind is SignatureKind.PADES
-        else "Открепленная подпись CMS (файл .sig)."
+        else "Откреплённая подпись CMS (файл .sig)."
     )
     lines.append((True, kind))
     if verdict.matches:

@@ -38,7 +38,7 @@ async def test_gost_report_from_the_command_line(
 
     checked = otklik("verify", str(pdf))  # finds parfino-2026-11.pdf.sig beside it
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "Открепленная подпись CMS" in checked.stdout
+    assert "Откреплённая подпись CMS" in checked.stdout
     assert "ОГРН 1025801358945" in checked.stdout
     assert "Сертификат действовал на момент подписания." in checked.stdout
     assert "Итог: подпись действительна." in checked.stdout

@@ -61,7 +61,7 @@ async def test_a_pdf_and_its_gost_signature_are_valid_and_a_changed_byte_is_caug
     assert good.status_code == 200
     text = _text(good.text)
     assert "Подпись действительна" in text and "Подпись не подтверждена" not in text
-    assert "Открепленная подпись CMS (файл .sig)." in text
+    assert "Откреплённая подпись CMS (файл .sig)." in text
     assert "Файл совпадает с подписанным" in text and "ОГРН 1025801358945" in text
     assert "report.pdf + report.pdf.sig" in text and "МСК" in text
     changed = bytearray(signed.data)
