@@ -36,6 +36,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "--command", dest="command_template", help="gost-command: шаблон команды с {in} и {out}"
     )
     set_key.add_argument("--timeout", type=int, default=60, help="gost-command: секунд на подпись")
+    test = signing_sub.add_parser(
+        "test-gost", help="тестовый УЦ и сертификат ГОСТ (не квалифицированный) для пробы"
+    )
+    test.add_argument("--org", required=True, help="slug организации")
     show = signing_sub.add_parser("show", help="как организация подписывает отчёты")
     show.add_argument("--org", required=True, help="slug организации")
     trust = signing_sub.add_parser("trust", help="доверенный корневой сертификат для проверки")
@@ -115,11 +119,27 @@ async def _signing(args: argparse.Namespace) -> str:
             return await _show(organisation_id)
         if args.signing_command == "trust":
             return await _trust(organisation_id, args)
+        if args.signing_command == "test-gost":
+            return await _test_gost(organisation_id, args.org)
         if args.kind == "pades":
             return await _set_pades(organisation_id, args)
         return await _set_gost(organisation_id, args)
     except SigningError as error:
         raise SystemExit(error.message_ru) from error
+
+
+async def _test_gost(organisation_id: int, slug: str) -> str:
+    from app.core.config import get_settings
+    from app.signature.profiles import use_test_gost
+
+    folder = get_settings().var_dir / "test-gost" / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    facts = await use_test_gost(organisation_id, folder, None)
+    return (
+        f"Тестовая подпись ГОСТ установлена: {facts.owner}, сертификат № "
+        f"{facts.serial_hex.upper()}; корневой сертификат тестового УЦ — в доверенных "
+        f"({folder}/ca.cert.pem). Это не квалифицированная подпись."
+    )
 
 
 async def _show(organisation_id: int) -> str:

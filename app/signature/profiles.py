@@ -7,14 +7,17 @@ one), `gost-openssl` (GOST R 34.10-2012 key + certificate, the key sealed with A
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+import anyio.to_thread
 
 from app.core import clock
 from app.core.keyring import load_keyring
 from app.core.secrets import is_current, seal, unseal
 from app.db.sealed import GOST_KEY
-from app.db.tables import SigningKey, SigningProfile, TrustedRoot
+from app.db.tables import Organisation, SigningKey, SigningProfile, TrustedRoot
 from app.domain.signature.certificate import (
     CertificateFacts,
     SigningError,
@@ -276,3 +279,30 @@ async def trusted_pem(organisation_ids: list[int] | None) -> str:
     if organisation_ids is not None:
         query = query.where(TrustedRoot.organisation.is_in(organisation_ids or [0]))
     return "".join(r["certificate_pem"] for r in await query)
+
+
+async def use_test_gost(
+    organisation_id: int, folder: Path, user_id: int | None
+) -> CertificateFacts:
+    """A test GOST CA and a signer certificate for the organisation (a demo or a trial of the
+    GOST path before the real certificate arrives), installed and its CA trusted. Not a
+    qualified signature: the owner says «тест»."""
+    from app.signature.openssl_certs import issue_gost_certificate, make_gost_ca
+
+    row = await Organisation.select(Organisation.name).where(Organisation.id == organisation_id)
+    name = row[0]["name"] if row else "Организация"
+    now = clock.now()
+    ca_key, ca_cert = await anyio.to_thread.run_sync(
+        lambda: make_gost_ca(folder, "Тестовый УЦ «Отклик» (не аккредитован)")
+    )
+    subject = {"C": "RU", "O": name[:64], "CN": f"{name[:50]} (тест ГОСТ)"}
+    key, cert = await anyio.to_thread.run_sync(
+        lambda: issue_gost_certificate(
+            folder, ca_key, ca_cert, subject, now - timedelta(days=1), now + timedelta(days=365)
+        )
+    )
+    facts = await use_gost_openssl(organisation_id, key.read_bytes(), cert.read_bytes(), user_id)
+    await trust_root(organisation_id, ca_cert.read_bytes(), user_id)
+    key.unlink()  # stored sealed now; the file is not needed
+    ca_key.unlink()
+    return facts

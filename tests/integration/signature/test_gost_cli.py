@@ -49,3 +49,20 @@ async def test_gost_report_from_the_command_line(
     changed.write_bytes(bytes(data))
     refused = otklik("verify", str(changed), "--sig", str(sig))
     assert refused.returncode == 1 and "Файл НЕ совпадает с подписанным" in refused.stdout
+
+
+async def test_test_gost_gives_the_demo_a_working_gost_path(demo: None, tmp_path: Path) -> None:
+    installed = otklik("signing", "test-gost", "--org", "penza")
+    assert installed.returncode == 0, installed.stderr
+    assert "Это не квалифицированная подпись." in installed.stdout
+    shown = otklik("signing", "show", "--org", "penza")
+    assert "Вид подписи: gost-openssl" in shown.stdout
+    assert "Администрация города Пензы (тест ГОСТ)" in shown.stdout
+    pdf = tmp_path / "penza.pdf"
+    made = otklik(
+        "report", "violations", "--org", "penza", "--period", "2026-11", "--out", str(pdf)
+    )
+    assert made.returncode == 0, made.stderr
+    checked = otklik("verify", str(pdf))
+    assert checked.returncode == 0, checked.stdout
+    assert "Сертификат ведёт к доверенному корневому сертификату." in checked.stdout
